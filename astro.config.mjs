@@ -1,0 +1,25 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+import preact from '@astrojs/preact';
+
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  integrations: [preact()],
+  server: { host: '127.0.0.1', port: 4321 },
+  // K1: every public URL carries its locale; routing is ours (src/middleware.ts, src/pages/index.ts).
+  i18n: {
+    locales: ['nl', 'en', 'fr'],
+    defaultLocale: 'en',
+    routing: 'manual',
+  },
+  // A21: Astro's own origin check stays on; src/middleware.ts adds one for every non-form post too.
+  security: { checkOrigin: true },
+  build: { inlineStylesheets: 'always' },
+  compressHTML: true,
+  devToolbar: { enabled: false },
+  vite: {
+    build: { assetsInlineLimit: 0 },
+  },
+});

@@ -1,0 +1,51 @@
+// `npm start`: migrate, import the starter content into an empty database, then serve the
+// build (dist/) on HOST/PORT (default 127.0.0.1:4321). Stops cleanly on SIGTERM/SIGINT.
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { closeDb, getDb } from '../src/server/db/client.ts';
+import { prepareDatabase } from '../src/server/boot.ts';
+
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const entry = new URL('../dist/server/entry.mjs', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('loket: no build found in dist/ — run `npm run build` first.');
+  process.exit(1);
+}
+
+const host = process.env.HOST || '127.0.0.1';
+const port = Number(process.env.PORT || 4321);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`loket: PORT must be a port number (got "${process.env.PORT}")`);
+  process.exit(1);
+}
+
+try {
+  await prepareDatabase(await getDb());
+} catch (error) {
+  console.error(`loket: could not prepare the database: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const { handler } = (await import(entry.href)) as { handler: (req: unknown, res: unknown) => void };
+const server = createServer(handler);
+server.keepAliveTimeout = 65_000;
+server.listen(port, host, () => {
+  const address = server.address();
+  const shown = typeof address === 'object' && address ? `${host.includes(':') ? `[${host}]` : host}:${address.port}` : `${host}:${port}`;
+  console.log(`loket: Server listening on http://${shown}`);
+});
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`loket: ${signal} — stopping`);
+  server.close(async () => {
+    await closeDb();
+    process.exit(0);
+  });
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 5000).unref();
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

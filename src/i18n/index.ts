@@ -1,0 +1,31 @@
+// N4: every UI string in nl, en and fr through one i18next instance; `t(lang)` per request.
+import i18next, { type TFunction } from 'i18next';
+import en from './en.json' with { type: 'json' };
+import fr from './fr.json' with { type: 'json' };
+import nl from './nl.json' with { type: 'json' };
+import { defaultLocale, locales, type Locale } from './locales.ts';
+
+export const resources = { nl, en, fr } as const;
+
+const instance = i18next.createInstance();
+void instance.init({
+  resources: { nl: { translation: nl }, en: { translation: en }, fr: { translation: fr } },
+  supportedLngs: [...locales],
+  fallbackLng: defaultLocale,
+  initAsync: false,
+  interpolation: { escapeValue: false }, // Astro and Preact escape on output.
+  returnNull: false,
+});
+
+const fixed = new Map<Locale, TFunction>();
+
+export function t(lang: Locale): TFunction {
+  let fn = fixed.get(lang);
+  if (!fn) {
+    fn = instance.getFixedT(lang);
+    fixed.set(lang, fn);
+  }
+  return fn;
+}
+
+export { locales, type Locale } from './locales.ts';

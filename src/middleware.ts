@@ -1,0 +1,43 @@
+// A `sequence` of small steps: locale, origin check, security headers.
+import { defineMiddleware, sequence } from 'astro:middleware';
+import { t } from './i18n/index.ts';
+import { isLocale, negotiateLocale } from './i18n/locales.ts';
+import { publicOrigin } from './server/config.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** K1: the locale is the URL's first segment; locale-less URLs negotiate from Accept-Language. */
+const locale = defineMiddleware((context, next) => {
+  const first = context.url.pathname.split('/')[1];
+  context.locals.lang = isLocale(first) ? first : negotiateLocale(context.request.headers.get('accept-language'));
+  return next();
+});
+
+/** A21 / ASVS V3.5.1: every state-changing request must come from our own origin, whatever its body type. */
+const originCheck = defineMiddleware((context, next) => {
+  if (SAFE_METHODS.has(context.request.method)) return next();
+  const origin = context.request.headers.get('origin');
+  const allowed = new Set([publicOrigin(context.url), context.url.origin]);
+  if (origin && allowed.has(origin)) return next();
+  return new Response(t(context.locals.lang)('errors.forbiddenOrigin'), {
+    status: 403,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
+});
+
+const securityHeaders = defineMiddleware(async (_context, next) => {
+  const response = await next();
+  const h = response.headers;
+  try {
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('X-Frame-Options', 'DENY');
+    if (!h.has('Referrer-Policy')) h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+    h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+  } catch {
+    // Response.redirect() headers are immutable; redirects carry no content to protect.
+  }
+  return response;
+});
+
+export const onRequest = sequence(locale, originCheck, securityHeaders);

@@ -1,0 +1,22 @@
+// Runtime configuration from the environment (read at run time, never baked into the build).
+
+/** PUBLIC_ORIGIN, e.g. https://help.example.com — canonical URLs, sitemap, origin check. */
+export function configuredOrigin(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.PUBLIC_ORIGIN?.trim();
+  if (!raw) return undefined;
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('PUBLIC_ORIGIN must be an http(s) URL');
+  return url.origin;
+}
+
+let cachedOrigin: string | undefined | null = null;
+
+/** The site's public origin: PUBLIC_ORIGIN when set, else the origin the request came to. */
+export function publicOrigin(requestUrl: URL): string {
+  if (cachedOrigin === null) cachedOrigin = configuredOrigin();
+  return cachedOrigin ?? requestUrl.origin;
+}
+
+export function isSecureOrigin(origin: string): boolean {
+  return origin.startsWith('https:');
+}

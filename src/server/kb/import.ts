@@ -1,0 +1,177 @@
+// E4: loads content/ into the database. Idempotent: an unchanged tree writes nothing;
+// a changed file updates its translation, keeps the previous version as a revision (E1)
+// and bumps the knowledge-base version so caches and the search index refresh (E3).
+import type { BatchItem } from 'drizzle-orm/batch';
+import { sql } from 'drizzle-orm';
+import {
+  kbAreaTranslations,
+  kbAreas,
+  kbEntries,
+  kbEntryRevisions,
+  kbEntryTranslations,
+  kbState,
+} from '../../../db/schema/index.ts';
+import type { Db } from '../db/client.ts';
+import { readContent, type ContentSet } from './content-files.ts';
+import { markdownToText, renderMarkdown } from './markdown.ts';
+
+export interface ImportReport {
+  areasCreated: number;
+  areasUpdated: number;
+  entriesCreated: number;
+  entriesUpdated: number;
+  translationsCreated: number;
+  translationsUpdated: number;
+  unchanged: number;
+  /** True when anything was written. */
+  changed: boolean;
+}
+
+const nowMs = sql`(unixepoch('subsec') * 1000)`;
+const sameTags = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+
+export async function importContentDir(db: Db, root: string): Promise<ImportReport> {
+  return importContent(db, await readContent(root));
+}
+
+export async function importContent(db: Db, content: ContentSet): Promise<ImportReport> {
+  const report: ImportReport = {
+    areasCreated: 0,
+    areasUpdated: 0,
+    entriesCreated: 0,
+    entriesUpdated: 0,
+    translationsCreated: 0,
+    translationsUpdated: 0,
+    unchanged: 0,
+    changed: false,
+  };
+  const [areaRows, areaTrRows, entryRows, trRows] = await Promise.all([
+    db.select().from(kbAreas),
+    db.select().from(kbAreaTranslations),
+    db.select().from(kbEntries),
+    db
+      .select({
+        entryId: kbEntryTranslations.entryId,
+        lang: kbEntryTranslations.lang,
+        question: kbEntryTranslations.question,
+        answerMd: kbEntryTranslations.answerMd,
+        tags: kbEntryTranslations.tags,
+        version: kbEntryTranslations.version,
+      })
+      .from(kbEntryTranslations),
+  ]);
+  const areaBySlug = new Map(areaRows.map((a) => [a.slug, a]));
+  const areaSlugById = new Map(areaRows.map((a) => [a.id, a.slug]));
+  const areaTr = new Map(areaTrRows.map((t) => [`${areaSlugById.get(t.areaId)}/${t.lang}`, t]));
+  const entryBySlug = new Map(entryRows.map((e) => [e.slug, e]));
+  const entrySlugById = new Map(entryRows.map((e) => [e.id, e.slug]));
+  const tr = new Map(trRows.map((t) => [`${entrySlugById.get(t.entryId)}/${t.lang}`, t]));
+
+  const statements: BatchItem<'sqlite'>[] = [];
+  const areaId = (slug: string) => sql`(SELECT id FROM kb_areas WHERE slug = ${slug})`;
+  const entryId = (slug: string) => sql`(SELECT id FROM kb_entries WHERE slug = ${slug})`;
+
+  // Areas: position comes from the order in front matter; any language's file may set it.
+  const areaOrder = new Map<string, number>();
+  for (const a of content.areas) areaOrder.set(a.area, Math.min(areaOrder.get(a.area) ?? a.order, a.order));
+  for (const [slug, order] of areaOrder) {
+    const existing = areaBySlug.get(slug);
+    if (!existing) {
+      statements.push(db.insert(kbAreas).values({ slug, position: order }));
+      report.areasCreated++;
+    } else if (existing.position !== order) {
+      statements.push(db.update(kbAreas).set({ position: order, updatedAt: nowMs }).where(sql`${kbAreas.slug} = ${slug}`));
+      report.areasUpdated++;
+    }
+  }
+  for (const a of content.areas) {
+    const existing = areaTr.get(`${a.area}/${a.lang}`);
+    if (existing && existing.title === a.title && existing.description === a.description) continue;
+    statements.push(
+      db
+        .insert(kbAreaTranslations)
+        .values({ areaId: areaId(a.area), lang: a.lang, title: a.title, description: a.description })
+        .onConflictDoUpdate({
+          target: [kbAreaTranslations.areaId, kbAreaTranslations.lang],
+          set: { title: a.title, description: a.description, updatedAt: nowMs },
+        }),
+    );
+    if (existing) report.areasUpdated++;
+    else report.areasCreated++;
+  }
+
+  // Entries: one row per slug; area and position from the files.
+  const entryShape = new Map<string, { area: string; order: number }>();
+  for (const e of content.entries) {
+    const seen = entryShape.get(e.slug);
+    entryShape.set(e.slug, { area: e.area, order: Math.min(seen?.order ?? e.order, e.order) });
+  }
+  for (const [slug, shape] of entryShape) {
+    const existing = entryBySlug.get(slug);
+    if (!existing) {
+      statements.push(db.insert(kbEntries).values({ slug, areaId: areaId(shape.area), position: shape.order }));
+      report.entriesCreated++;
+    } else if (areaSlugById.get(existing.areaId) !== shape.area || existing.position !== shape.order) {
+      statements.push(
+        db
+          .update(kbEntries)
+          .set({ areaId: areaId(shape.area), position: shape.order, updatedAt: nowMs })
+          .where(sql`${kbEntries.slug} = ${slug}`),
+      );
+      report.entriesUpdated++;
+    }
+  }
+
+  for (const e of content.entries) {
+    const existing = tr.get(`${e.slug}/${e.lang}`);
+    if (existing && existing.question === e.question && existing.answerMd === e.answer && sameTags(existing.tags, e.tags)) {
+      report.unchanged++;
+      continue;
+    }
+    const version = (existing?.version ?? 0) + 1;
+    const values = {
+      question: e.question,
+      answerMd: e.answer,
+      answerHtml: renderMarkdown(e.answer),
+      answerText: markdownToText(e.answer),
+      tags: e.tags,
+      version,
+    };
+    statements.push(
+      db
+        .insert(kbEntryTranslations)
+        .values({ entryId: entryId(e.slug), lang: e.lang, ...values })
+        .onConflictDoUpdate({
+          target: [kbEntryTranslations.entryId, kbEntryTranslations.lang],
+          set: { ...values, publishedAt: nowMs },
+        }),
+      db.insert(kbEntryRevisions).values({
+        entryId: entryId(e.slug),
+        lang: e.lang,
+        version,
+        question: e.question,
+        answerMd: e.answer,
+        tags: e.tags,
+        author: 'import',
+      }),
+    );
+    if (existing) report.translationsUpdated++;
+    else report.translationsCreated++;
+  }
+
+  if (statements.length > 0) {
+    statements.push(bumpKbVersion(db));
+    // One batch: the import lands whole or not at all, and never holds a transaction across awaits.
+    await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    report.changed = true;
+  }
+  return report;
+}
+
+/** E3: every published change bumps this; caches and the search index key on it. */
+export function bumpKbVersion(db: Db) {
+  return db
+    .insert(kbState)
+    .values({ id: 1, version: 1 })
+    .onConflictDoUpdate({ target: kbState.id, set: { version: sql`${kbState.version} + 1`, updatedAt: nowMs } });
+}

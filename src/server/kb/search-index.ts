@@ -1,0 +1,66 @@
+// K5: one MiniSearch index per language, built from the published snapshot and cached per
+// knowledge-base version; its JSON is served with a content-hash ETag (E3: rebuilt on change).
+import { createHash } from 'node:crypto';
+import MiniSearch from 'minisearch';
+import { t } from '../../i18n/index.ts';
+import type { Locale } from '../../i18n/locales.ts';
+import { miniSearchOptions, searchQueryOptions, type SearchDoc, type SearchHit } from '../../lib/search.ts';
+import type { Db } from '../db/client.ts';
+import { excerpt } from './markdown.ts';
+import { getKb, type KbSnapshot } from './snapshot.ts';
+
+export interface LanguageIndex {
+  lang: Locale;
+  kbVersion: number;
+  json: string;
+  /** First 16 hex characters of SHA-256(json): the ETag and the cache-busting URL parameter. */
+  hash: string;
+  search: MiniSearch<SearchDoc>;
+}
+
+export function searchDocs(kb: KbSnapshot, lang: Locale): SearchDoc[] {
+  const tr = t(lang);
+  return kb.localizedEntries(lang).map((e) => ({
+    id: e.slug,
+    s: e.areaSlug,
+    q: e.question,
+    a: e.answerText,
+    t: e.tags.map((tag) => tr(`tags.${tag}`, { defaultValue: tag })).join(' '),
+    x: excerpt(e.answerText),
+    l: e.fallback ? e.lang : '',
+  }));
+}
+
+export function buildIndex(docs: SearchDoc[]): MiniSearch<SearchDoc> {
+  const search = new MiniSearch<SearchDoc>(miniSearchOptions);
+  search.addAll(docs);
+  return search;
+}
+
+export function loadIndex(json: string): MiniSearch<SearchDoc> {
+  return MiniSearch.loadJSON<SearchDoc>(json, miniSearchOptions);
+}
+
+const cache = new Map<Locale, LanguageIndex>();
+
+export function indexFor(kb: KbSnapshot, lang: Locale): LanguageIndex {
+  const cached = cache.get(lang);
+  if (cached && cached.kbVersion === kb.version) return cached;
+  const search = buildIndex(searchDocs(kb, lang));
+  const json = JSON.stringify(search);
+  const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
+  const index: LanguageIndex = { lang, kbVersion: kb.version, json, hash, search };
+  cache.set(lang, index);
+  return index;
+}
+
+export async function getSearchIndex(db: Db, lang: Locale): Promise<LanguageIndex> {
+  return indexFor(await getKb(db), lang);
+}
+
+export function runSearch(index: LanguageIndex, query: string, limit = 50): SearchHit[] {
+  return index.search
+    .search(query, searchQueryOptions)
+    .slice(0, limit)
+    .map((r) => ({ id: r.id as string, s: r.s, q: r.q, x: r.x, l: r.l, score: r.score, terms: r.terms }));
+}
