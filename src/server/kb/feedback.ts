@@ -30,7 +30,7 @@ export async function recordFeedback(
       {
         sql: `INSERT INTO kb_feedback_counts (entry_id, lang, yes, no)
               SELECT ?1, ?2, coalesce(sum(helpful), 0), coalesce(sum(1 - helpful), 0)
-              FROM kb_feedback_votes WHERE entry_id = ?1 AND lang = ?2
+              FROM kb_feedback_votes WHERE entry_id = ?1 AND lang = ?2 GROUP BY entry_id, lang
               ON CONFLICT (entry_id, lang) DO UPDATE SET yes = excluded.yes, no = excluded.no`,
         args: [entry.id, vote.lang],
       },

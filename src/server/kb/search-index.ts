@@ -41,16 +41,19 @@ export function loadIndex(json: string): MiniSearch<SearchDoc> {
   return MiniSearch.loadJSON<SearchDoc>(json, miniSearchOptions);
 }
 
-const cache = new Map<Locale, LanguageIndex>();
+// Indexes belong to the snapshot they were built from: a new version brings new indexes.
+const cache = new WeakMap<KbSnapshot, Map<Locale, LanguageIndex>>();
 
 export function indexFor(kb: KbSnapshot, lang: Locale): LanguageIndex {
-  const cached = cache.get(lang);
-  if (cached && cached.kbVersion === kb.version) return cached;
+  let perLang = cache.get(kb);
+  if (!perLang) cache.set(kb, (perLang = new Map()));
+  const cached = perLang.get(lang);
+  if (cached) return cached;
   const search = buildIndex(searchDocs(kb, lang));
   const json = JSON.stringify(search);
   const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
   const index: LanguageIndex = { lang, kbVersion: kb.version, json, hash, search };
-  cache.set(lang, index);
+  perLang.set(lang, index);
   return index;
 }
 

@@ -141,17 +141,17 @@ async function loadSnapshot(db: Db, version: number): Promise<KbSnapshot> {
   return new KbSnapshot(version, areas, published);
 }
 
-let current: { version: number; snapshot: Promise<KbSnapshot> } | undefined;
+const current = new WeakMap<Db, { version: number; snapshot: Promise<KbSnapshot> }>();
 
 /** The snapshot for the database's current version; concurrent callers share one load. */
 export async function getKb(db: Db): Promise<KbSnapshot> {
   const version = await readKbVersion(db);
-  if (!current || current.version !== version) {
-    const snapshot = loadSnapshot(db, version);
-    current = { version, snapshot };
-    snapshot.catch(() => {
-      if (current?.snapshot === snapshot) current = undefined;
-    });
-  }
-  return current.snapshot;
+  const cached = current.get(db);
+  if (cached && cached.version === version) return cached.snapshot;
+  const snapshot = loadSnapshot(db, version);
+  current.set(db, { version, snapshot });
+  snapshot.catch(() => {
+    if (current.get(db)?.snapshot === snapshot) current.delete(db);
+  });
+  return snapshot;
 }

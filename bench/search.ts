@@ -1,0 +1,271 @@
+// `npm run bench:search` — K5 search: index size (raw / gzip) and query time (p50 / p95) per
+// language, for the starter content and for a generated 5,000-entry corpus.
+//
+// Uses the app's own modules: the starter content is imported into a temporary libSQL file
+// database exactly as `npm start` does, the indexes come from indexFor() (what
+// /{lang}/search-index.json serves) and every query goes through runSearch(), the call the
+// server's /{lang}/search page makes (MiniSearch search with searchQueryOptions).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import { t } from '../src/i18n/index.ts';
+import { locales, type Locale } from '../src/i18n/locales.ts';
+import { processTerm, type SearchDoc } from '../src/lib/search.ts';
+import { openDatabase } from '../src/server/db/client.ts';
+import { migrateDatabase } from '../src/server/db/migrate.ts';
+import { readContent } from '../src/server/kb/content-files.ts';
+import { importContent } from '../src/server/kb/import.ts';
+import { excerpt } from '../src/server/kb/markdown.ts';
+import { getKb } from '../src/server/kb/snapshot.ts';
+import { buildIndex, indexFor, loadIndex, runSearch, searchDocs, type LanguageIndex } from '../src/server/kb/search-index.ts';
+import { tagIds } from '../src/server/kb/tags.ts';
+import { kb, machine, percentile, pick, prng, randInt, round } from './util.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SEED = 20261122;
+const WARMUP = 100;
+const QUERIES = 1_000;
+const GENERATED_ENTRIES = 5_000;
+const TIME_BUDGET_MS = 5 * 60_000; // the whole run; every loop below is bounded in count too
+const TARGET = { starterGzipBytes: 40 * 1024, starterP95Ms: 1, generatedP95Ms: 5 };
+
+const started = performance.now();
+function checkBudget(): void {
+  if (performance.now() - started > TIME_BUDGET_MS) throw new Error(`bench:search exceeded its ${TIME_BUDGET_MS / 1000} s budget`);
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+interface Vocabulary {
+  /** every word occurrence (lowercased), stop words included: natural text for generation */
+  tokens: string[];
+  /** occurrences of words worth searching for (not stop words, ≥ 3 letters): query words, weighted by frequency */
+  queryWords: string[];
+  distinct: number;
+}
+
+function vocabularyOf(docs: SearchDoc[]): Vocabulary {
+  const tokens: string[] = [];
+  const queryWords: string[] = [];
+  for (const d of docs) {
+    for (const text of [d.q, d.a, d.t]) {
+      for (const m of text.matchAll(WORD)) {
+        const w = m[0].toLowerCase();
+        tokens.push(w);
+        if (w.length >= 3 && !/^\d+$/.test(w) && processTerm(w) !== null) queryWords.push(w);
+      }
+    }
+  }
+  return { tokens, queryWords, distinct: new Set(queryWords).size };
+}
+
+type QueryKind = 'word' | 'prefix' | 'typo';
+
+function typo(rand: () => number, word: string): string {
+  const chars = [...word];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const i = randInt(rand, 1, chars.length - 1); // people rarely get the first letter wrong
+    const c = [...chars];
+    const op = randInt(rand, 0, 3);
+    if (op === 0) c[i] = pick(rand, [...LETTERS]); // substitution
+    else if (op === 1) c.splice(i, 1); // deletion
+    else if (op === 2) c.splice(i, 0, pick(rand, [...LETTERS])); // insertion
+    else if (i < c.length - 1) [c[i], c[i + 1]] = [c[i + 1]!, c[i]!]; // transposition
+    const out = c.join('');
+    if (out !== word) return out;
+  }
+  return `${word}x`;
+}
+
+/**
+ * Queries a user might type: 1–3 words drawn from the language's own vocabulary (weighted by
+ * how often they occur), one third whole words, one third as-you-type (last word cut to a
+ * prefix of ≥ 2 letters), one third with a one-letter typo in a word of ≥ 4 letters.
+ */
+function makeQueries(rand: () => number, vocab: Vocabulary, count: number): Array<{ kind: QueryKind; q: string }> {
+  const kinds: QueryKind[] = ['word', 'prefix', 'typo'];
+  const long = vocab.queryWords.filter((w) => [...w].length >= 4);
+  const out: Array<{ kind: QueryKind; q: string }> = [];
+  for (let n = 0; n < count; n++) {
+    const kind = kinds[n % 3]!;
+    const r = rand();
+    const wordCount = r < 0.5 ? 1 : r < 0.85 ? 2 : 3;
+    const words = Array.from({ length: wordCount }, () => pick(rand, kind === 'typo' ? long : vocab.queryWords));
+    if (kind === 'prefix') {
+      const last = [...words[wordCount - 1]!];
+      words[wordCount - 1] = last.slice(0, randInt(rand, 2, Math.max(2, last.length - 1))).join('');
+    } else if (kind === 'typo') {
+      const i = randInt(rand, 0, wordCount - 1);
+      words[i] = typo(rand, words[i]!);
+    }
+    out.push({ kind, q: words.join(' ') });
+  }
+  return out;
+}
+
+interface Timing {
+  queries: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  p95ByKindMs: Record<QueryKind, number>;
+  /** share of queries with at least one hit (a sanity check that the queries are realistic) */
+  withHits: number;
+  meanHits: number;
+}
+
+function timeQueries(index: LanguageIndex, rand: () => number, vocab: Vocabulary): Timing & { examples: string[] } {
+  for (const { q } of makeQueries(rand, vocab, WARMUP)) runSearch(index, q);
+  const queries = makeQueries(rand, vocab, QUERIES);
+  const times: number[] = [];
+  const byKind: Record<QueryKind, number[]> = { word: [], prefix: [], typo: [] };
+  let withHits = 0;
+  let hits = 0;
+  for (const { kind, q } of queries) {
+    const t0 = performance.now();
+    const result = runSearch(index, q);
+    const ms = performance.now() - t0;
+    times.push(ms);
+    byKind[kind].push(ms);
+    if (result.length > 0) withHits++;
+    hits += result.length;
+  }
+  checkBudget();
+  const sorted = [...times].sort((a, b) => a - b);
+  const p95Of = (list: number[]) => round(percentile([...list].sort((a, b) => a - b), 95), 4);
+  return {
+    queries: times.length,
+    p50Ms: round(percentile(sorted, 50), 4),
+    p95Ms: round(percentile(sorted, 95), 4),
+    p99Ms: round(percentile(sorted, 99), 4),
+    maxMs: round(sorted[sorted.length - 1]!, 4),
+    meanMs: round(times.reduce((a, b) => a + b, 0) / times.length, 4),
+    p95ByKindMs: { word: p95Of(byKind.word), prefix: p95Of(byKind.prefix), typo: p95Of(byKind.typo) },
+    withHits: round(withHits / times.length, 3),
+    meanHits: round(hits / times.length, 1),
+    examples: queries.slice(0, 9).map((x) => `${x.kind}: ${x.q}`),
+  };
+}
+
+function sizes(json: string): { rawBytes: number; gzipBytes: number } {
+  return { rawBytes: Buffer.byteLength(json), gzipBytes: gzipSync(json).length };
+}
+
+function timeLoad(json: string): number {
+  const t0 = performance.now();
+  loadIndex(json);
+  return round(performance.now() - t0, 2);
+}
+
+function sentence(rand: () => number, tokens: string[], min: number, max: number): string[] {
+  return Array.from({ length: randInt(rand, min, max) }, () => pick(rand, tokens));
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A synthetic entry made of the language's starter words (same word frequencies). */
+function generateDocs(rand: () => number, lang: Locale, vocab: Vocabulary, areas: string[], count: number): SearchDoc[] {
+  const tr = t(lang);
+  const tagLabels = tagIds.map((id) => tr(`tags.${id}`, { defaultValue: id }));
+  const docs: SearchDoc[] = [];
+  for (let i = 0; i < count; i++) {
+    const q = `${capitalize(sentence(rand, vocab.tokens, 8, 12).join(' '))}?`;
+    const words = sentence(rand, vocab.tokens, 40, 90);
+    // sentences of 6–15 words, like a real answer
+    const parts: string[] = [];
+    for (let at = 0; at < words.length; ) {
+      const len = randInt(rand, 6, 15);
+      parts.push(`${capitalize(words.slice(at, at + len).join(' '))}.`);
+      at += len;
+    }
+    const a = parts.join(' ');
+    const tags = new Set<string>();
+    const tagCount = randInt(rand, 1, 3);
+    for (let k = 0; k < 20 && tags.size < tagCount; k++) tags.add(pick(rand, tagLabels));
+    docs.push({ id: `generated-${i}`, s: pick(rand, areas), q, a, t: [...tags].join(' '), x: excerpt(a), l: '' });
+  }
+  return docs;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const dir = mkdtempSync(join(tmpdir(), 'loket-bench-search-'));
+const db = await openDatabase({ url: `file:${join(dir, 'bench.db')}` });
+const results: Record<string, unknown> = {};
+try {
+  await migrateDatabase(db);
+  const content = await readContent(join(ROOT, 'content'));
+  const report = await importContent(db, content);
+  const snapshot = await getKb(db);
+  const areas = snapshot.areas.map((a) => a.slug);
+  console.error(`bench:search: imported ${report.entriesCreated} entries / ${report.translationsCreated} translations (kb version ${snapshot.version})`);
+
+  const starter: Record<string, unknown> = {};
+  const generated: Record<string, unknown> = {};
+  for (const [li, lang] of locales.entries()) {
+    const index = indexFor(snapshot, lang);
+    const docs = searchDocs(snapshot, lang);
+    const vocab = vocabularyOf(docs);
+    const size = sizes(index.json);
+    const timing = timeQueries(index, prng(SEED + li), vocab);
+    starter[lang] = {
+      entries: docs.length,
+      distinctQueryWords: vocab.distinct,
+      ...size,
+      loadJSONMs: timeLoad(index.json),
+      ...timing,
+      meetsSizeTarget: size.gzipBytes <= TARGET.starterGzipBytes,
+      meetsTimeTarget: timing.p95Ms <= TARGET.starterP95Ms,
+    };
+    console.error(`  starter ${lang}: ${docs.length} entries, ${kb(size.rawBytes)} raw / ${kb(size.gzipBytes)} gzip, p50 ${timing.p50Ms} ms, p95 ${timing.p95Ms} ms`);
+
+    const rand = prng(SEED * 7 + li);
+    const genDocs = generateDocs(rand, lang, vocab, areas, GENERATED_ENTRIES);
+    const b0 = performance.now();
+    const genSearch = buildIndex(genDocs);
+    const buildMs = round(performance.now() - b0, 1);
+    const genJson = JSON.stringify(genSearch);
+    const genIndex: LanguageIndex = { lang, kbVersion: 0, json: genJson, hash: '', search: genSearch };
+    const genSize = sizes(genJson);
+    const genTiming = timeQueries(genIndex, rand, vocab);
+    generated[lang] = {
+      entries: genDocs.length,
+      ...genSize,
+      buildMs,
+      loadJSONMs: timeLoad(genJson),
+      ...genTiming,
+      meetsTimeTarget: genTiming.p95Ms <= TARGET.generatedP95Ms,
+    };
+    console.error(`  5,000 ${lang}: ${kb(genSize.rawBytes)} raw / ${kb(genSize.gzipBytes)} gzip, p50 ${genTiming.p50Ms} ms, p95 ${genTiming.p95Ms} ms`);
+    checkBudget();
+  }
+
+  Object.assign(results, {
+    benchmark: 'search',
+    date: new Date().toISOString(),
+    machine: await machine(),
+    command: 'npm run bench:search',
+    seed: SEED,
+    warmupQueries: WARMUP,
+    targets: { starterGzipKB: 40, starterP95Ms: TARGET.starterP95Ms, generatedP95Ms: TARGET.generatedP95Ms },
+    starter,
+    generated,
+    allTargetsMet:
+      Object.values(starter).every((s) => (s as { meetsSizeTarget: boolean }).meetsSizeTarget && (s as { meetsTimeTarget: boolean }).meetsTimeTarget) &&
+      Object.values(generated).every((g) => (g as { meetsTimeTarget: boolean }).meetsTimeTarget),
+  });
+} finally {
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/out/search.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));

@@ -1,0 +1,51 @@
+// Small helpers shared by the benchmarks: a seeded PRNG, percentiles, formatting.
+
+/** mulberry32: a tiny deterministic PRNG, good enough for picking benchmark inputs. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randInt(rand: () => number, min: number, max: number): number {
+  return min + Math.floor(rand() * (max - min + 1));
+}
+
+export function pick<T>(rand: () => number, list: readonly T[]): T {
+  if (list.length === 0) throw new Error('pick from an empty list');
+  return list[Math.floor(rand() * list.length)]!;
+}
+
+/** Nearest-rank percentile of an ascending-sorted list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function round(n: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** A short description of the machine for the results file. */
+export async function machine(): Promise<Record<string, string | number>> {
+  const os = await import('node:os');
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+  };
+}
