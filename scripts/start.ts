@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { closeDb, getDb } from '../src/server/db/client.ts';
 import { prepareDatabase } from '../src/server/boot.ts';
+import { withPageCache } from '../src/server/http/page-cache.ts';
+import { readKbVersion } from '../src/server/kb/snapshot.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
@@ -19,15 +21,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
+const db = await getDb();
 try {
-  await prepareDatabase(await getDb());
+  await prepareDatabase(db);
 } catch (error) {
   console.error(`loket: could not prepare the database: ${(error as Error).message}`);
   process.exit(1);
 }
 
 const { handler } = (await import(entry.href)) as { handler: (req: unknown, res: unknown) => void };
-const server = createServer(handler);
+const server = createServer(withPageCache(handler as Parameters<typeof withPageCache>[0], { readVersion: () => readKbVersion(db) }));
 server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => {
   const address = server.address();

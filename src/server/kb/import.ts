@@ -14,6 +14,7 @@ import {
 import type { Db } from '../db/client.ts';
 import { readContent, type ContentSet } from './content-files.ts';
 import { markdownToText, renderMarkdown } from './markdown.ts';
+import { noteKbChanged } from './snapshot.ts';
 
 export interface ImportReport {
   areasCreated: number;
@@ -163,6 +164,7 @@ export async function importContent(db: Db, content: ContentSet): Promise<Import
     statements.push(bumpKbVersion(db));
     // One batch: the import lands whole or not at all, and never holds a transaction across awaits.
     await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    noteKbChanged(db);
     report.changed = true;
   }
   return report;

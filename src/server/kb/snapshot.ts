@@ -2,7 +2,7 @@
 // every request of this process. A request costs one indexed read of kb_state.version;
 // a publish anywhere (any instance) bumps it and the next request reloads (E3, N5).
 import { asc } from 'drizzle-orm';
-import { kbAreaTranslations, kbAreas, kbEntries, kbEntryTranslations, kbState } from '../../../db/schema/index.ts';
+import { kbAreaTranslations, kbAreas, kbEntries, kbEntryTranslations } from '../../../db/schema/index.ts';
 import { fallbackLocales, type Locale } from '../../i18n/locales.ts';
 import type { Db } from '../db/client.ts';
 
@@ -95,9 +95,31 @@ export class KbSnapshot {
   }
 }
 
-export async function readKbVersion(db: Db): Promise<number> {
-  const row = await db.select({ version: kbState.version }).from(kbState).limit(1);
-  return row[0]?.version ?? 0;
+/** How long a version read is reused. Publishes in this process invalidate at once (noteKbChanged). */
+export const KB_VERSION_TTL_MS = Math.max(0, Number(process.env.KB_VERSION_TTL_MS ?? 100) || 0);
+
+const versionReads = new WeakMap<Db, { read: Promise<number>; at: number }>();
+
+/**
+ * The published knowledge-base version: one indexed read, shared by the requests of the next
+ * KB_VERSION_TTL_MS (100 ms) so a hot page costs no query at all. A change made in this process
+ * calls noteKbChanged() and is seen by the very next request; one made by another instance or
+ * the import command within the TTL.
+ */
+export function readKbVersion(db: Db): Promise<number> {
+  const now = performance.now();
+  const cached = versionReads.get(db);
+  if (cached && now - cached.at < KB_VERSION_TTL_MS) return cached.read;
+  const read = db.$client.execute('SELECT version FROM kb_state WHERE id = 1').then((r) => Number(r.rows[0]?.version ?? 0));
+  const entry = { read, at: now };
+  versionReads.set(db, entry);
+  read.catch(() => versionReads.get(db) === entry && versionReads.delete(db));
+  return read;
+}
+
+/** Call after writing a published change, so this process serves it on the next request (E3). */
+export function noteKbChanged(db: Db): void {
+  versionReads.delete(db);
 }
 
 async function loadSnapshot(db: Db, version: number): Promise<KbSnapshot> {
