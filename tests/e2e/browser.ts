@@ -6,6 +6,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 
+/** Options for `expect.poll`: the UI reacts to keys and loads the search index asynchronously. */
+export const POLL = { timeout: 10_000, interval: 50 };
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
