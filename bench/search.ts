@@ -12,7 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { t } from '../src/i18n/index.ts';
 import { locales, type Locale } from '../src/i18n/locales.ts';
-import { processTerm, type SearchDoc } from '../src/lib/search.ts';
+import type { SearchOptions } from 'minisearch';
+import { processTerm, searchQueryOptions, type SearchDoc } from '../src/lib/search.ts';
 import { openDatabase } from '../src/server/db/client.ts';
 import { migrateDatabase } from '../src/server/db/migrate.ts';
 import { readContent } from '../src/server/kb/content-files.ts';
@@ -21,7 +22,7 @@ import { excerpt } from '../src/server/kb/markdown.ts';
 import { getKb } from '../src/server/kb/snapshot.ts';
 import { buildIndex, indexFor, loadIndex, runSearch, searchDocs, type LanguageIndex } from '../src/server/kb/search-index.ts';
 import { tagIds } from '../src/server/kb/tags.ts';
-import { kb, machine, percentile, pick, prng, randInt, round } from './util.ts';
+import { gitState, kb, loadAverage, machine, percentile, pick, prng, randInt, round } from './util.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SEED = 20261122;
@@ -32,6 +33,7 @@ const TIME_BUDGET_MS = 5 * 60_000; // the whole run; every loop below is bounded
 const TARGET = { starterGzipBytes: 40 * 1024, starterP95Ms: 1, generatedP95Ms: 5 };
 
 const started = performance.now();
+const loadAtStart = await loadAverage();
 function checkBudget(): void {
   if (performance.now() - started > TIME_BUDGET_MS) throw new Error(`bench:search exceeded its ${TIME_BUDGET_MS / 1000} s budget`);
 }
@@ -119,7 +121,9 @@ interface Timing {
   meanHits: number;
 }
 
-function timeQueries(index: LanguageIndex, rand: () => number, vocab: Vocabulary): Timing & { examples: string[] } {
+type Query = { kind: QueryKind; q: string };
+
+function timeQueries(index: LanguageIndex, rand: () => number, vocab: Vocabulary): Timing & { examples: string[]; queryList: Query[] } {
   for (const { q } of makeQueries(rand, vocab, WARMUP)) runSearch(index, q);
   const queries = makeQueries(rand, vocab, QUERIES);
   const times: number[] = [];
@@ -149,7 +153,39 @@ function timeQueries(index: LanguageIndex, rand: () => number, vocab: Vocabulary
     withHits: round(withHits / times.length, 3),
     meanHits: round(hits / times.length, 1),
     examples: queries.slice(0, 9).map((x) => `${x.kind}: ${x.q}`),
+    queryList: queries,
   };
+}
+
+/**
+ * Diagnosis, not a target: the same queries against the same index with MiniSearch's prefix
+ * and fuzzy expansion switched off one at a time, and how many documents each query matches
+ * before runSearch() keeps the first 50. Shows where the query time goes.
+ */
+function diagnose(index: LanguageIndex, queries: Query[]): Record<string, unknown> {
+  const variants: Record<string, SearchOptions> = {
+    exact: { ...searchQueryOptions, prefix: false, fuzzy: false },
+    prefixOnly: { ...searchQueryOptions, fuzzy: false },
+    fuzzyOnly: { ...searchQueryOptions, prefix: false },
+    serverOptions: searchQueryOptions,
+  };
+  const out: Record<string, unknown> = {};
+  for (const [name, options] of Object.entries(variants)) {
+    for (const { q } of queries.slice(0, WARMUP)) index.search.search(q, options);
+    const times: number[] = [];
+    let matched = 0;
+    for (const { q } of queries) {
+      const t0 = performance.now();
+      const all = index.search.search(q, options);
+      all.slice(0, 50).map((r) => ({ id: r.id as string, s: r.s, q: r.q, x: r.x, l: r.l, score: r.score, terms: r.terms }));
+      times.push(performance.now() - t0);
+      matched += all.length;
+    }
+    const sorted = times.sort((a, b) => a - b);
+    out[name] = { p50Ms: round(percentile(sorted, 50), 3), p95Ms: round(percentile(sorted, 95), 3), meanMatchedDocs: Math.round(matched / queries.length) };
+    checkBudget();
+  }
+  return out;
 }
 
 function sizes(json: string): { rawBytes: number; gzipBytes: number } {
@@ -214,13 +250,14 @@ try {
     const docs = searchDocs(snapshot, lang);
     const vocab = vocabularyOf(docs);
     const size = sizes(index.json);
-    const timing = timeQueries(index, prng(SEED + li), vocab);
+    const { queryList: starterQueries, ...timing } = timeQueries(index, prng(SEED + li), vocab);
     starter[lang] = {
       entries: docs.length,
       distinctQueryWords: vocab.distinct,
       ...size,
       loadJSONMs: timeLoad(index.json),
       ...timing,
+      diagnosis: diagnose(index, starterQueries),
       meetsSizeTarget: size.gzipBytes <= TARGET.starterGzipBytes,
       meetsTimeTarget: timing.p95Ms <= TARGET.starterP95Ms,
     };
@@ -234,13 +271,14 @@ try {
     const genJson = JSON.stringify(genSearch);
     const genIndex: LanguageIndex = { lang, kbVersion: 0, json: genJson, hash: '', search: genSearch };
     const genSize = sizes(genJson);
-    const genTiming = timeQueries(genIndex, rand, vocab);
+    const { queryList: genQueries, ...genTiming } = timeQueries(genIndex, rand, vocab);
     generated[lang] = {
       entries: genDocs.length,
       ...genSize,
       buildMs,
       loadJSONMs: timeLoad(genJson),
       ...genTiming,
+      diagnosis: diagnose(genIndex, genQueries),
       meetsTimeTarget: genTiming.p95Ms <= TARGET.generatedP95Ms,
     };
     console.error(`  5,000 ${lang}: ${kb(genSize.rawBytes)} raw / ${kb(genSize.gzipBytes)} gzip, p50 ${genTiming.p50Ms} ms, p95 ${genTiming.p95Ms} ms`);
@@ -250,7 +288,8 @@ try {
   Object.assign(results, {
     benchmark: 'search',
     date: new Date().toISOString(),
-    machine: await machine(),
+    machine: { ...(await machine()), loadAverage1mAtStart: loadAtStart },
+    code: await gitState(ROOT),
     command: 'npm run bench:search',
     seed: SEED,
     warmupQueries: WARMUP,

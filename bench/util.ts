@@ -47,5 +47,22 @@ export async function machine(): Promise<Record<string, string | number>> {
     cpu: cpus[0]?.model ?? 'unknown',
     cores: os.availableParallelism(),
     memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+    loadAverage1mAtEnd: round(os.loadavg()[0]!, 2),
   };
+}
+
+/** 1-minute load average: the machine may be shared, so every result records it. */
+export async function loadAverage(): Promise<number> {
+  const os = await import('node:os');
+  return round(os.loadavg()[0]!, 2);
+}
+
+/** Which code was measured: the commit, and app files changed since (the tree may be in flux). */
+export async function gitState(root: string): Promise<{ commit: string; uncommittedAppFiles: string[] }> {
+  const { spawnSync } = await import('node:child_process');
+  const run = (args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8', timeout: 10_000 }).stdout?.trim() ?? '';
+  const dirty = run(['status', '--porcelain', '--', 'src', 'scripts', 'db', 'content', 'astro.config.mjs', 'package.json'])
+    .split('\n')
+    .filter(Boolean);
+  return { commit: run(['rev-parse', '--short', 'HEAD']) || 'unknown', uncommittedAppFiles: dirty };
 }
