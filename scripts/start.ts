@@ -2,9 +2,11 @@
 // build (dist/) on HOST/PORT (default 127.0.0.1:4321). Stops cleanly on SIGTERM/SIGINT.
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { closeDb, getDb } from '../src/server/db/client.ts';
 import { prepareDatabase } from '../src/server/boot.ts';
 import { withPageCache } from '../src/server/http/page-cache.ts';
+import { withStaticAssets } from '../src/server/http/static-assets.ts';
 import { readKbVersion } from '../src/server/kb/snapshot.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
@@ -30,7 +32,10 @@ try {
 }
 
 const { handler } = (await import(entry.href)) as { handler: (req: unknown, res: unknown) => void };
-const server = createServer(withPageCache(handler as Parameters<typeof withPageCache>[0], { readVersion: () => readKbVersion(db) }));
+// Fast paths in front of Astro: hashed client assets from memory, then cached KB pages.
+const app = handler as Parameters<typeof withPageCache>[0];
+const pages = withPageCache(app, { readVersion: () => readKbVersion(db) });
+const server = createServer(withStaticAssets(pages, fileURLToPath(new URL('../dist/client', import.meta.url))));
 server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => {
   const address = server.address();

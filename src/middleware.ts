@@ -34,6 +34,7 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
     if (!h.has('Referrer-Policy')) h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
     h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    if (h.get('Content-Type') === 'text/html') h.set('Content-Type', 'text/html; charset=utf-8');
   } catch {
     // Response.redirect() headers are immutable; redirects carry no content to protect.
   }

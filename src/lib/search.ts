@@ -8,8 +8,10 @@ export interface SearchDoc {
   id: string;
   /** area slug */
   s: string;
-  /** question */
+  /** question (shown) */
   q: string;
+  /** question as indexed (set by buildIndex; see pruneCommonTerms) */
+  qi?: string;
   /** answer as plain text */
   a: string;
   /** tag labels in the page's language */
@@ -54,20 +56,67 @@ export function processTerm(term: string): string | null {
 }
 
 export const searchQueryOptions: SearchOptions = {
-  boost: { q: 3, t: 2 },
-  prefix: true,
-  fuzzy: 0.2,
-  maxFuzzy: 3,
+  boost: { qi: 3, t: 2 },
+  // As-you-type: only the word being typed (the last) is a prefix; finished words match whole.
+  prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
+  // Typo tolerance where it helps: one edit from 5 letters (short words would match everything).
+  fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+  maxFuzzy: 1,
   combineWith: 'OR',
 };
 
 /** Build and load with exactly these options (MiniSearch does not serialize functions). */
 export const miniSearchOptions: Options<SearchDoc> = {
-  fields: ['q', 'a', 't'],
+  fields: ['qi', 'a', 't'],
   storeFields: ['s', 'q', 'x', 'l'],
   processTerm,
   searchOptions: searchQueryOptions,
 };
+
+const TOKEN_SEPARATOR = /[\n\r\p{Z}\p{P}]+/u; // MiniSearch's own tokenizer
+
+/**
+ * Keeps a search fast on a large knowledge base: a word found in more than `keep` documents'
+ * questions (or answers) is indexed only for the `keep` documents where it weighs most (highest
+ * share of the text). Such a word barely ranks anything (BM25 IDF), yet scoring every document
+ * that has it is what makes a query slow. A small knowledge base (≤ keep documents) is untouched.
+ */
+export function pruneCommonTerms(docs: SearchDoc[], keep = 300): SearchDoc[] {
+  if (docs.length <= keep) return docs.map((d) => ({ ...d, qi: d.q }));
+  const prune = (texts: string[]): string[] => {
+    const tokens = texts.map((text) => text.split(TOKEN_SEPARATOR).filter(Boolean));
+    const weight = new Map<string, Array<{ doc: number; share: number }>>();
+    tokens.forEach((list, doc) => {
+      const counts = new Map<string, number>();
+      for (const token of list) {
+        const term = processTerm(token);
+        if (term) counts.set(term, (counts.get(term) ?? 0) + 1);
+      }
+      for (const [term, n] of counts) {
+        let postings = weight.get(term);
+        if (!postings) weight.set(term, (postings = []));
+        postings.push({ doc, share: n / list.length });
+      }
+    });
+    const dropped = new Map<number, Set<string>>();
+    for (const [term, postings] of weight) {
+      if (postings.length <= keep) continue;
+      postings.sort((a, b) => b.share - a.share || a.doc - b.doc);
+      for (const { doc } of postings.slice(keep)) {
+        let set = dropped.get(doc);
+        if (!set) dropped.set(doc, (set = new Set()));
+        set.add(term);
+      }
+    }
+    return tokens.map((list, doc) => {
+      const drop = dropped.get(doc);
+      return drop ? list.filter((token) => !drop.has(processTerm(token) ?? '')).join(' ') : texts[doc]!;
+    });
+  };
+  const questions = prune(docs.map((d) => d.q));
+  const answers = prune(docs.map((d) => d.a));
+  return docs.map((d, i) => ({ ...d, qi: questions[i]!, a: answers[i]! }));
+}
 
 /** Splits `text` into runs, marking the words whose search form is one of `terms`. */
 export function highlight(text: string, terms: readonly string[]): Array<{ text: string; mark: boolean }> {

@@ -62,6 +62,36 @@ describe('the HTML cache in front of the app', () => {
   });
 });
 
+describe('compression and static assets', () => {
+  test('cached pages, the search index and client assets are compressed for clients that accept it', async () => {
+    await fetch(server.origin + ENTRY);
+    const identity = await (await fetch(server.origin + ENTRY, { headers: { 'Accept-Encoding': 'identity' } })).text();
+    const br = await fetch(server.origin + ENTRY, { headers: { 'Accept-Encoding': 'br, gzip' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toContain('Accept-Encoding');
+    expect(await br.text()).toBe(identity); // fetch decompresses
+    const gz = await fetch(server.origin + ENTRY, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gz.headers.get('etag')).not.toBe(br.headers.get('etag'));
+
+    const index = await fetch(`${server.origin}/en/search-index.json`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(index.headers.get('content-encoding')).toBe('gzip');
+    expect((await index.json()).documentCount).toBeGreaterThan(45);
+
+    const script = /component-url="(\/_astro\/[^"]+\.js)"/.exec(identity)![1]!;
+    const asset = await fetch(server.origin + script, { headers: { 'Accept-Encoding': 'br' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    expect(await asset.text()).toMatch(/import|export/);
+    expect((await fetch(`${server.origin}/_astro/missing.js`)).status).toBe(404);
+  });
+
+  test('HTML declares its charset', async () => {
+    expect((await fetch(`${server.origin}/nl/search?q=x`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+});
+
 describe('E3: a change is live at once, without a rebuild or restart', () => {
   test('re-importing changed content updates the page, the area, the search page and the index', async () => {
     const indexUrl = (html: string) => /\/en\/search-index\.json\?v=[0-9a-f]{16}/.exec(html)![0];

@@ -128,3 +128,33 @@ describe('K5: a missing translation falls back with its language marked', () => 
     expect(fresh.localizeEntry(fresh.entry('only-in-english')!, 'fr')).toMatchObject({ lang: 'en', fallback: true });
   });
 });
+
+describe('K5: large knowledge bases stay fast (pruneCommonTerms)', async () => {
+  const { pruneCommonTerms } = await import('../../src/lib/search.ts');
+  const { buildIndex } = await import('../../src/server/kb/search-index.ts');
+  const doc = (i: number, q: string, a: string) => ({ id: `d${i}`, s: 'area', q, a, t: '', x: '', l: '' });
+
+  test('a small knowledge base is indexed untouched', () => {
+    const docs = [doc(1, 'Reset password', 'common words here'), doc(2, 'Other', 'common words')];
+    expect(pruneCommonTerms(docs, 300).map((d) => [d.qi, d.a])).toEqual([
+      ['Reset password', 'common words here'],
+      ['Other', 'common words'],
+    ]);
+  });
+
+  test('a word in more than `keep` answers is indexed only where it weighs most; rare words everywhere', () => {
+    const docs = Array.from({ length: 50 }, (_, i) =>
+      doc(i, `Question ${i}`, i === 7 ? 'widget widget widget' : `widget ${'filler '.repeat(i + 1)}rare${i}`),
+    );
+    const index = buildIndex(docs);
+    // not pruned at this size (50 ≤ 300)
+    expect(index.search('widget', { prefix: false, fuzzy: false })).toHaveLength(50);
+    const pruned = pruneCommonTerms(docs, 10);
+    const withWidget = pruned.filter((d) => /widget/.test(d.a));
+    expect(withWidget).toHaveLength(10);
+    expect(withWidget.map((d) => d.id)).toContain('d7'); // the answer that is all about widgets
+    for (const d of pruned) expect(d.a).toMatch(/rare\d+|widget/);
+    expect(pruned.every((d, i) => i === 7 || d.a.includes(`rare${i}`))).toBe(true);
+    expect(pruned.map((d) => d.q)).toEqual(docs.map((d) => d.q)); // what is shown is unchanged
+  });
+});

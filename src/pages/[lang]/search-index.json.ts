@@ -4,14 +4,17 @@ import type { APIRoute } from 'astro';
 import { isLocale } from '../../i18n/locales.ts';
 import { getDb } from '../../server/db/client.ts';
 import { getSearchIndex } from '../../server/kb/search-index.ts';
+import { pickEncoding } from '../../server/http/compress.ts';
 
 export const GET: APIRoute = async ({ params, request, url }) => {
   if (!isLocale(params.lang)) return new Response('Not found', { status: 404 });
   const index = await getSearchIndex(await getDb(), params.lang);
   const etag = `"${index.hash}"`;
   const versioned = url.searchParams.get('v') === index.hash;
-  const headers = {
+  const { body, encoding } = index.compressed.body(pickEncoding(request.headers.get('accept-encoding')));
+  const headers: Record<string, string> = {
     ETag: etag,
+    Vary: 'Accept-Encoding',
     'Cache-Control': versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate',
     'Content-Type': 'application/json; charset=utf-8',
   };
@@ -19,5 +22,6 @@ export const GET: APIRoute = async ({ params, request, url }) => {
   if (match && match.split(',').some((m) => m.trim().replace(/^W\//, '') === etag)) {
     return new Response(null, { status: 304, headers });
   }
-  return new Response(index.json, { status: 200, headers });
+  if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
+  return new Response(new Uint8Array(body), { status: 200, headers });
 };

@@ -4,6 +4,7 @@
 // through any instance is served at once everywhere (E3, N5). A hit skips rendering entirely.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Compressed, pickEncoding } from './compress.ts';
 
 export const CACHE_HEADER = 'loket-cache';
 export const CACHEABLE = 'kb';
@@ -12,8 +13,20 @@ interface CachedPage {
   version: number;
   status: number;
   headers: Record<string, string | string[]>;
-  body: Buffer;
+  body: Compressed;
   etag: string;
+}
+
+/** Query parameters that change what a knowledge-base page shows; any other (utm_…) is ignored. */
+const MEANINGFUL_PARAMS = new Set(['tag', 'q', 'feedback', 'about', 'v']);
+
+/** The cache key: the path plus the meaningful parameters, sorted. */
+export function cacheKey(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const params = new URLSearchParams(url.slice(at + 1));
+  const kept = [...params].filter(([name]) => MEANINGFUL_PARAMS.has(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return kept.length ? `${url.slice(0, at)}?${new URLSearchParams(kept)}` : url.slice(0, at);
 }
 
 export interface PageCacheOptions {
@@ -37,32 +50,37 @@ export function withPageCache(handler: Handler, options: PageCacheOptions): Hand
     for (const [key, page] of cache) {
       if (bytes <= maxBytes) break;
       cache.delete(key);
-      bytes -= page.body.length;
+      bytes -= page.body.identity.length;
     }
   };
   const store = (key: string, page: CachedPage) => {
     const old = cache.get(key);
-    if (old) bytes -= old.body.length;
+    if (old) bytes -= old.body.identity.length;
     cache.delete(key);
     cache.set(key, page);
-    bytes += page.body.length;
+    bytes += page.body.identity.length;
     evict();
   };
 
   const serve = (req: IncomingMessage, res: ServerResponse, page: CachedPage) => {
+    const { body, encoding } = page.body.body(pickEncoding(req.headers['accept-encoding']));
+    // One ETag per representation, so a cache never swaps a compressed body for another.
+    const etag = encoding === 'identity' ? page.etag : `${page.etag.slice(0, -1)}-${encoding}"`;
     const inm = req.headers['if-none-match'];
-    if (inm && inm.split(',').some((t) => t.trim() === page.etag)) {
-      res.writeHead(304, { etag: page.etag, 'cache-control': String(page.headers['cache-control'] ?? 'no-cache') });
+    if (inm && inm.split(',').some((t) => t.trim() === etag)) {
+      res.writeHead(304, { etag, vary: 'Accept-Encoding', 'cache-control': String(page.headers['cache-control'] ?? 'no-cache') });
       res.end();
       return;
     }
-    res.writeHead(page.status, { ...page.headers, [CACHE_HEADER]: 'hit', 'content-length': page.body.length });
-    res.end(req.method === 'HEAD' ? undefined : page.body);
+    const headers: Record<string, string | string[] | number> = { ...page.headers, etag, vary: 'Accept-Encoding', [CACHE_HEADER]: 'hit', 'content-length': body.length };
+    if (encoding !== 'identity') headers['content-encoding'] = encoding;
+    res.writeHead(page.status, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
   };
 
   const cached: Handler = (req, res) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || personal.test(req.headers.cookie ?? '')) return handler(req, res);
-    const key = req.url ?? '/';
+    const key = cacheKey(req.url ?? '/');
     options.readVersion().then(
       (version) => {
         const hit = cache.get(key);
@@ -75,7 +93,7 @@ export function withPageCache(handler: Handler, options: PageCacheOptions): Hand
         capture(req, res, (status, headers, body) => {
           if (status !== 200 || headers[CACHE_HEADER] !== CACHEABLE || headers['set-cookie']) return;
           const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-          store(key, { version, status, headers: { ...headers, etag }, body, etag });
+          store(key, { version, status, headers, body: new Compressed(body), etag });
         });
         handler(req, res);
       },

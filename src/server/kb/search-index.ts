@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import MiniSearch from 'minisearch';
 import { t } from '../../i18n/index.ts';
 import type { Locale } from '../../i18n/locales.ts';
-import { miniSearchOptions, searchQueryOptions, type SearchDoc, type SearchHit } from '../../lib/search.ts';
+import { miniSearchOptions, pruneCommonTerms, searchQueryOptions, type SearchDoc, type SearchHit } from '../../lib/search.ts';
 import type { Db } from '../db/client.ts';
+import { Compressed } from '../http/compress.ts';
 import { excerpt } from './markdown.ts';
 import { getKb, type KbSnapshot } from './snapshot.ts';
 
@@ -16,6 +17,8 @@ export interface LanguageIndex {
   /** First 16 hex characters of SHA-256(json): the ETag and the cache-busting URL parameter. */
   hash: string;
   search: MiniSearch<SearchDoc>;
+  /** The JSON, compressed once per encoding on first use. */
+  compressed: Compressed;
 }
 
 export function searchDocs(kb: KbSnapshot, lang: Locale): SearchDoc[] {
@@ -33,7 +36,7 @@ export function searchDocs(kb: KbSnapshot, lang: Locale): SearchDoc[] {
 
 export function buildIndex(docs: SearchDoc[]): MiniSearch<SearchDoc> {
   const search = new MiniSearch<SearchDoc>(miniSearchOptions);
-  search.addAll(docs);
+  search.addAll(pruneCommonTerms(docs));
   return search;
 }
 
@@ -52,7 +55,7 @@ export function indexFor(kb: KbSnapshot, lang: Locale): LanguageIndex {
   const search = buildIndex(searchDocs(kb, lang));
   const json = JSON.stringify(search);
   const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
-  const index: LanguageIndex = { lang, kbVersion: kb.version, json, hash, search };
+  const index: LanguageIndex = { lang, kbVersion: kb.version, json, hash, search, compressed: new Compressed(Buffer.from(json)) };
   perLang.set(lang, index);
   return index;
 }
