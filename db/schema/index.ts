@@ -1,1 +1,2 @@
 export * from './kb.ts';
+export * from './auth.ts';

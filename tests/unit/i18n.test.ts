@@ -1,6 +1,6 @@
 // N4: every UI string exists in nl, en and fr; every content entry and area exists in all three.
 import { describe, expect, test } from 'vitest';
-import { resources, t } from '../../src/i18n/index.ts';
+import { mailResources, resources, t } from '../../src/i18n/index.ts';
 import { locales } from '../../src/i18n/locales.ts';
 import { readContent } from '../../src/server/kb/content-files.ts';
 import { tagIds } from '../../src/server/kb/tags.ts';
@@ -14,7 +14,10 @@ function flatKeys(obj: unknown, prefix = ''): string[] {
 /** Plural forms differ per language (_one/_other; French may add _many): compare base keys. */
 const baseKey = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
 
-describe('N4: UI strings', () => {
+describe.each([
+  ['UI strings', resources],
+  ['email texts', mailResources],
+] as const)('N4: %s', (_name, resources) => {
   const keys = Object.fromEntries(locales.map((l) => [l, new Set(flatKeys(resources[l]).map(baseKey))]));
   const all = new Set(locales.flatMap((l) => [...keys[l]!]));
 
@@ -31,9 +34,6 @@ describe('N4: UI strings', () => {
     expect(empty).toEqual([]);
   });
 
-  test.each(locales)('%s has a label for every tag id (K3)', (lang) => {
-    for (const tag of tagIds) expect(t(lang)(`tags.${tag}`, { defaultValue: '' }), tag).not.toBe('');
-  });
 
   test('interpolation placeholders agree across languages', () => {
     const placeholders = (s: string) => [...s.matchAll(/\{\{-?\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort().join(',');
@@ -46,6 +46,12 @@ describe('N4: UI strings', () => {
         if (typeof value === 'string' && typeof en === 'string') expect(placeholders(value), `${lang}:${key}`).toBe(placeholders(en));
       }
     }
+  });
+});
+
+describe('K3: tag labels', () => {
+  test.each(locales)('%s has a label for every tag id', (lang) => {
+    for (const tag of tagIds) expect(t(lang)(`tags.${tag}`, { defaultValue: '' }), tag).not.toBe('');
   });
 });
 
