@@ -2,7 +2,9 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { t } from './i18n/index.ts';
 import { isLocale, negotiateLocale } from './i18n/locales.ts';
-import { publicOrigin } from './server/config.ts';
+import { isSecureOrigin, publicOrigin } from './server/config.ts';
+import { getDb } from './server/db/client.ts';
+import { sessionCookieName, validateSessionToken } from './server/auth/session.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -25,6 +27,26 @@ const originCheck = defineMiddleware((context, next) => {
   });
 });
 
+/** A21: the session from its cookie (one indexed read); a dead cookie is removed. */
+const session = defineMiddleware(async (context, next) => {
+  const secure = isSecureOrigin(publicOrigin(context.url));
+  context.locals.secure = secure;
+  context.locals.user = null;
+  context.locals.session = null;
+  const name = sessionCookieName(secure);
+  const token = context.cookies.get(name)?.value;
+  if (token) {
+    const found = await validateSessionToken(await getDb(), token);
+    if (found && found.session.twoFactorVerified) {
+      context.locals.user = found.user;
+      context.locals.session = found.session;
+    } else if (!found) {
+      context.cookies.delete(name, { path: '/' });
+    }
+  }
+  return next();
+});
+
 const securityHeaders = defineMiddleware(async (_context, next) => {
   const response = await next();
   const h = response.headers;
@@ -41,4 +63,4 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
   return response;
 });
 
-export const onRequest = sequence(locale, originCheck, securityHeaders);
+export const onRequest = sequence(locale, originCheck, session, securityHeaders);

@@ -1,0 +1,18 @@
+// One way to read a posted form: fields as strings (files and repeated keys ignored), never throws.
+export async function readForm(request: Request): Promise<Record<string, string>> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.includes('application/x-www-form-urlencoded') && !type.includes('multipart/form-data')) return {};
+  try {
+    const data = await request.formData();
+    const out: Record<string, string> = {};
+    for (const [key, value] of data) if (typeof value === 'string' && !(key in out)) out[key] = value.slice(0, 4096);
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/** A same-site path to return to after signing in; anything else becomes the fallback. */
+export function safeNext(value: string | null | undefined, fallback: string): string {
+  return value && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) && !value.includes('\\') ? value : fallback;
+}

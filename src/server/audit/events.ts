@@ -1,0 +1,43 @@
+// A21: every security event (sign-in, failure, lock, 2FA change, session end, staff account
+// action) is recorded with time, IP and actor. Details never hold a password, code, token or key.
+import { desc, eq } from 'drizzle-orm';
+import { securityEvents } from '../../../db/schema/index.ts';
+import type { Db } from '../db/client.ts';
+
+export type SecurityEventType =
+  | 'account.registered'
+  | 'account.registration-duplicate'
+  | 'email.verified'
+  | 'email.verification-failed'
+  | 'sign-in.succeeded'
+  | 'sign-in.failed'
+  | 'sign-in.refused'
+  | 'sign-out'
+  | 'account.locked'
+  | 'account.unlocked'
+  | 'session.ended'
+  | 'sessions.ended-others'
+  | 'device.new';
+
+export interface RequestMeta {
+  ip: string;
+  userAgent: string;
+}
+
+export async function recordEvent(
+  db: Db,
+  event: { type: SecurityEventType; userId?: string | null; actor?: string; detail?: Record<string, unknown> } & RequestMeta,
+): Promise<void> {
+  await db.insert(securityEvents).values({
+    type: event.type,
+    userId: event.userId ?? null,
+    actor: event.actor ?? event.userId ?? 'anonymous',
+    ip: event.ip,
+    userAgent: event.userAgent.slice(0, 300),
+    detail: event.detail ?? null,
+  });
+}
+
+export async function eventsOf(db: Db, userId: string, limit = 50) {
+  return db.select().from(securityEvents).where(eq(securityEvents.userId, userId)).orderBy(desc(securityEvents.id)).limit(limit);
+}
