@@ -14,8 +14,10 @@ export default defineConfig({
     defaultLocale: 'en',
     routing: 'manual',
   },
-  // A21: Astro's own origin check stays on; src/middleware.ts adds one for every non-form post too.
-  security: { checkOrigin: true },
+  // A21: the origin check lives in src/middleware.ts and covers every state-changing request, of
+  // any body type. Astro's own check is off because it refuses `Origin: null`, which browsers send
+  // from pages with `Referrer-Policy: no-referrer` (the token pages) even for same-origin forms.
+  security: { checkOrigin: false },
   build: { inlineStylesheets: 'always' },
   compressHTML: true,
   devToolbar: { enabled: false },

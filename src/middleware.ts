@@ -21,6 +21,9 @@ const originCheck = defineMiddleware((context, next) => {
   const origin = context.request.headers.get('origin');
   const allowed = new Set([publicOrigin(context.url), context.url.origin]);
   if (origin && allowed.has(origin)) return next();
+  // Pages sent with `Referrer-Policy: no-referrer` make the browser post `Origin: null`; the
+  // browser's Fetch Metadata still tells a same-origin form from a foreign one.
+  if (origin === 'null' && context.request.headers.get('sec-fetch-site') === 'same-origin') return next();
   return new Response(t(context.locals.lang)('errors.forbiddenOrigin'), {
     status: 403,
     headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },

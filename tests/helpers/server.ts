@@ -9,7 +9,7 @@ export interface RunningServer {
   dbUrl: string;
   dir: string;
   output: () => string;
-  stop: () => Promise<void>;
+  stop: (options?: { keepData?: boolean }) => Promise<void>;
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -45,13 +45,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     dbUrl,
     dir,
     output: () => out,
-    stop: async () => {
+    stop: async ({ keepData = false } = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

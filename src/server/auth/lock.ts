@@ -1,0 +1,82 @@
+// A12: 10 wrong passwords (or 5 wrong 2FA codes) within 15 minutes lock the account. The lock
+// holds until ownership is verified — a single-use, expiring unlock link sent to the account's
+// email (plus a 2FA code where 2FA is on), or an agent — and it ends every session (V7.4.2).
+// Unlocking never reveals the password.
+import { and, eq, isNull } from 'drizzle-orm';
+import { oneTimeTokens, users } from '../../../db/schema/index.ts';
+import type { Locale } from '../../i18n/locales.ts';
+import { recordEvent, type RequestMeta } from '../audit/events.ts';
+import type { Db } from '../db/client.ts';
+import { sendMail } from '../mail/mailer.ts';
+import { hashSecret, randomId, randomSecret, secretsEqual, splitToken } from './crypto.ts';
+import { reset } from './rate-limit.ts';
+import { invalidateUserSessions } from './session.ts';
+
+export type LockReason = 'wrong-passwords' | 'wrong-codes' | 'unusual-activity';
+export const UNLOCK_LINK_TTL_MS = 24 * 60 * 60_000;
+
+export async function lockAccount(
+  db: Db,
+  user: { id: string; email: string; name: string; locale: string },
+  reason: LockReason,
+  meta: RequestMeta & { origin: string; actor?: string },
+  now = Date.now(),
+): Promise<boolean> {
+  const result = await db
+    .update(users)
+    .set({ lockedAt: now, lockReason: reason, updatedAt: now })
+    .where(and(eq(users.id, user.id), isNull(users.lockedAt)));
+  if (result.rowsAffected !== 1) return false; // already locked
+  await invalidateUserSessions(db, user.id);
+  const id = randomId();
+  const secret = randomSecret();
+  await db.batch([
+    db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, user.id), eq(oneTimeTokens.purpose, 'unlock'))),
+    db.insert(oneTimeTokens).values({ id, purpose: 'unlock', userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt: now + UNLOCK_LINK_TTL_MS }),
+  ]);
+  await recordEvent(db, { type: 'account.locked', userId: user.id, actor: meta.actor ?? 'system', ip: meta.ip, userAgent: meta.userAgent, detail: { reason } });
+  await sendMail(db, {
+    to: user.email,
+    kind: 'account-locked',
+    locale: user.locale as Locale,
+    vars: { name: user.name, reason, unlockLink: `${meta.origin}/${user.locale}/unlock?token=${id}.${secret}` },
+  });
+  return true;
+}
+
+export type UnlockOutcome = 'unlocked' | 'invalid' | 'expired';
+
+/** A12: the unlock link (confirmed by a POST). Single use; clears the lock and its failure counters. */
+export async function unlockWithLink(db: Db, link: string, meta: RequestMeta & { origin: string }, now = Date.now()): Promise<UnlockOutcome> {
+  const parts = splitToken(link);
+  if (!parts) return 'invalid';
+  const token = (
+    await db
+      .select()
+      .from(oneTimeTokens)
+      .where(and(eq(oneTimeTokens.id, parts.id), eq(oneTimeTokens.purpose, 'unlock'), isNull(oneTimeTokens.usedAt)))
+      .limit(1)
+  )[0];
+  if (!token || !secretsEqual(hashSecret(parts.secret), token.secretHash)) return 'invalid';
+  if (now >= token.expiresAt) return 'expired';
+  const [used] = await db.batch([
+    db.update(oneTimeTokens).set({ usedAt: now }).where(and(eq(oneTimeTokens.id, token.id), isNull(oneTimeTokens.usedAt))),
+    db.update(users).set({ lockedAt: null, lockReason: null, updatedAt: now }).where(eq(users.id, token.userId)),
+  ]);
+  if (used.rowsAffected !== 1) return 'invalid';
+  await reset(db, `wrong-password:${token.userId}`);
+  await reset(db, `wrong-code:${token.userId}`);
+  await recordEvent(db, { type: 'account.unlocked', userId: token.userId, actor: token.userId, ip: meta.ip, userAgent: meta.userAgent, detail: { via: 'email-link' } });
+  const user = (
+    await db.select({ email: users.email, name: users.name, locale: users.locale, timeZone: users.timeZone }).from(users).where(eq(users.id, token.userId)).limit(1)
+  )[0];
+  if (user) {
+    await sendMail(db, {
+      to: user.email,
+      kind: 'account-unlocked',
+      locale: user.locale as Locale,
+      vars: { name: user.name, timeZone: user.timeZone, time: now, resetLink: `${meta.origin}/${user.locale}/recover`, supportLink: `${meta.origin}/${user.locale}/support` },
+    });
+  }
+  return 'unlocked';
+}
