@@ -17,7 +17,9 @@ export type SecurityEventType =
   | 'account.unlocked'
   | 'session.ended'
   | 'sessions.ended-others'
-  | 'device.new';
+  | 'device.new'
+  | 'password.reset-requested'
+  | 'password.reset';
 
 export interface RequestMeta {
   ip: string;
