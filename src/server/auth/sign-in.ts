@@ -8,7 +8,7 @@ import type { Db } from '../db/client.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
 import { lockAccount } from './lock.ts';
 import { dummyVerify, verifyPassword } from './password.ts';
-import { consume, LIMITS, peek, reset } from './rate-limit.ts';
+import { consume, LIMITS, reset } from './rate-limit.ts';
 import { createSession } from './session.ts';
 
 export type SignInResult =
@@ -67,9 +67,4 @@ export async function signInWithPassword(
   const { token, session } = await createSession(db, user, { ip: meta.ip, userAgent: meta.userAgent, twoFactorVerified: !needsTwoFactor, reauthenticated: true });
   await recordEvent(db, { type: 'sign-in.succeeded', userId: user.id, actor: user.id, ...meta, detail: { twoFactorPending: needsTwoFactor } });
   return { ok: true, token, expiresAt: session.expiresAt, userId: user.id, locale: user.locale, needsTwoFactor };
-}
-
-/** Whether the account behind an email is currently over its wrong-password limit (tests, staff panel). */
-export async function wrongPasswordCount(db: Db, userId: string): Promise<number> {
-  return (await peek(db, `wrong-password:${userId}`, LIMITS.wrongPassword)).count;
 }
