@@ -16,6 +16,8 @@ const PASSWORD = 'tests/unit/password.test.ts';
 const SESSION = 'tests/unit/auth-session.test.ts';
 const VERIFY = 'tests/unit/email-verification.test.ts';
 const E2E = 'tests/e2e/accounts.test.ts';
+const SETTINGS = 'tests/integration/account-settings.test.ts';
+const DEVICE = 'tests/integration/new-device.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
   'where-to-sign-in': [
@@ -88,6 +90,35 @@ export const proven: Record<string, TestRef[]> = {
   'single-sign-on': [{ file: CLAIMS, test: 'sign-in offers email and password only: no single sign-on provider' }],
   'ip-restrictions': [{ file: CLAIMS, test: 'the account page has no IP restrictions, team members or notification switches' }],
   'team-accounts': [{ file: CLAIMS, test: 'the account page has no IP restrictions, team members or notification switches' }],
+  'password-rule-everywhere': [
+    { file: AUTH, test: 'A3: a weak password is refused on the server with localized reasons, and nothing is created' },
+    { file: RESET, test: 'the link sets a new password (A3 enforced), ends every session, sends a notice, and works once' },
+    { file: SETTINGS, test: 'A15 / A3: a weak new password is refused with the localized A3 reasons; nothing changes' },
+  ],
+  'password-changed-notice': [
+    { file: RESET, test: 'the link sets a new password (A3 enforced), ends every session, sends a notice, and works once' },
+    { file: SETTINGS, test: 'A15 / V7.4.3 (checklist 39): a change signs the other session out at once, keeps this one, sends a notice; only the new password signs in' },
+  ],
+  'new-device-alert': [
+    { file: DEVICE, test: 'A10 / V6.3.5: a new device (no device cookie) sends exactly one new-device email with browser, OS, IP and both links' },
+    { file: DEVICE, test: 'A10 / V6.3.5: the same device from a new /24 network sends an alert with the approximate place' },
+    { file: DEVICE, test: 'A10 / V6.3.5: signing in again with the same device from the same network sends no alert' },
+  ],
+  'security-alert-what-to-do': [
+    { file: DEVICE, test: 'A10 / V6.3.5: a new device (no device cookie) sends exactly one new-device email with browser, OS, IP and both links' },
+    { file: SETTINGS, test: 'A15: the form uses the live A3 checklist and the right autocomplete attributes; /account#password lands on it' },
+  ],
+  'change-password': [
+    { file: SETTINGS, test: 'A15 / V7.4.3 (checklist 39): a change signs the other session out at once, keeps this one, sends a notice; only the new password signs in' },
+    { file: SETTINGS, test: 'A15 / V6.2.3 (checklist 6): a wrong current password is refused (400) and the hash is unchanged' },
+  ],
+  'change-display-name': [{ file: SETTINGS, test: 'A16: a profile change persists and every date on the page renders in the new zone and region' }],
+  'username-fixed': [
+    { file: SETTINGS, test: 'A16: the page shows the profile form with the username fixed (no field for it) and a date preview' },
+    { file: SETTINGS, test: 'A16: the username cannot be changed, even with a crafted `username` field' },
+  ],
+  'time-zone-and-region': [{ file: SETTINGS, test: 'A16: a profile change persists and every date on the page renders in the new zone and region' }],
+  'preferred-language': [{ file: SETTINGS, test: 'A16: emails come in the preferred language after it changes' }],
 };
 
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
@@ -95,8 +126,6 @@ export const pending: Record<string, string> = {
   'unverified-account-limits': 'T1: opening tickets does not exist yet (sign-in refusal is proven in auth.test.ts)',
   'password-maximum-length': 'A3: the browser paste test (checklist 7) is not written yet',
   'password-strength-advice': 'A3: checklist 8 (no forced rotation) has no test yet; the live checklist is tested in accounts e2e',
-  'password-rule-everywhere': 'A15: the change-password form',
-  'password-changed-notice': 'A15: the notice after a password change',
   'sign-in-with-2fa': 'A4/A7: two-factor sign-in',
   'reset-password-with-2fa': 'A5: the second factor during a reset',
   'set-up-2fa': 'A6: the 2FA wizard',
@@ -111,18 +140,11 @@ export const pending: Record<string, string> = {
   '2fa-mandatory-cannot-disable': 'A8/A9: the mandatory-2FA policy',
   'mandatory-2fa': 'A9: the mandatory-2FA policy',
   'staff-2fa': 'A9: staff roles require 2FA',
-  'new-device-alert': 'A10: new-device alerts',
-  'security-alert-what-to-do': 'A10: new-device alerts',
   'account-locked-why': 'A12: five wrong 2FA codes (the ten wrong passwords are proven in auth.test.ts)',
   'unlock-account': 'A12: unlock by an agent and with a 2FA code (the email link is proven in auth.test.ts)',
   'lost-2fa-device': 'A13: recovery codes at sign-in',
   'no-recovery-codes-left': 'A13: the manual verification ticket',
   'change-email': 'A14: changing the email address',
-  'change-password': 'A15: changing the password',
-  'change-display-name': 'A16: profile editing',
-  'username-fixed': 'A16: profile editing',
-  'time-zone-and-region': 'A16: profile editing',
-  'preferred-language': 'A16: profile editing',
   'api-key': 'A17: API keys',
   'regenerate-api-key': 'A17: API keys',
   'account-suspended': 'A18: suspension by staff',

@@ -18,6 +18,9 @@ export type SecurityEventType =
   | 'session.ended'
   | 'sessions.ended-others'
   | 'device.new'
+  | 'password.changed'
+  | 'password.change-failed'
+  | 'profile.updated'
   | 'password.reset-requested'
   | 'password.reset';
 
