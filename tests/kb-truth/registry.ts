@@ -18,6 +18,9 @@ const VERIFY = 'tests/unit/email-verification.test.ts';
 const E2E = 'tests/e2e/accounts.test.ts';
 const SETTINGS = 'tests/integration/account-settings.test.ts';
 const DEVICE = 'tests/integration/new-device.test.ts';
+const EMAIL_CHANGE = 'tests/integration/email-change.test.ts';
+const API_KEYS = 'tests/integration/api-keys.test.ts';
+const API_KEYS_UNIT = 'tests/unit/api-keys.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
   'where-to-sign-in': [
@@ -119,6 +122,19 @@ export const proven: Record<string, TestRef[]> = {
   ],
   'time-zone-and-region': [{ file: SETTINGS, test: 'A16: a profile change persists and every date on the page renders in the new zone and region' }],
   'preferred-language': [{ file: SETTINGS, test: 'A16: emails come in the preferred language after it changes' }],
+  'change-email': [
+    { file: EMAIL_CHANGE, test: 'A14 / checklist 30: the new address is not active until its link is used; the old address is told' },
+    { file: EMAIL_CHANGE, test: 'A14 / A12: a wrong password sends nothing and changes nothing' },
+    { file: EMAIL_CHANGE, test: 'A14: the link works once and expires' },
+  ],
+  'api-key': [
+    { file: API_KEYS, test: 'A17: a created key is shown once and works on /api/v1/me; afterwards the page shows only its prefix' },
+    { file: API_KEYS_UNIT, test: 'A17: only a SHA-256 hash of the secret is stored — the secret is nowhere in the database' },
+  ],
+  'regenerate-api-key': [
+    { file: API_KEYS, test: 'A17: regenerating revokes the old key at once; the new key works' },
+    { file: API_KEYS, test: 'A21: more than 15 minutes after a confirmation, no password is refused and nothing changes; the right password works' },
+  ],
 };
 
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
@@ -144,9 +160,6 @@ export const pending: Record<string, string> = {
   'unlock-account': 'A12: unlock by an agent and with a 2FA code (the email link is proven in auth.test.ts)',
   'lost-2fa-device': 'A13: recovery codes at sign-in',
   'no-recovery-codes-left': 'A13: the manual verification ticket',
-  'change-email': 'A14: changing the email address',
-  'api-key': 'A17: API keys',
-  'regenerate-api-key': 'A17: API keys',
   'account-suspended': 'A18: suspension by staff',
   'delete-account': 'A19: deletion by support',
   'what-deletion-removes': 'A19: deletion by support',

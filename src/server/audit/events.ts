@@ -20,8 +20,16 @@ export type SecurityEventType =
   | 'device.new'
   | 'password.changed'
   | 'password.change-failed'
+  | 'api-key.created'
+  | 'api-key.regenerated'
+  | 'api-key.revoked'
+  | 'api-key.change-failed'
   | 'profile.updated'
   | 'password.reset-requested'
+  | 'email.change-requested'
+  | 'email.change-failed'
+  | 'email.change-address-taken'
+  | 'email.changed'
   | 'password.reset';
 
 export interface RequestMeta {

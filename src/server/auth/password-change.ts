@@ -7,14 +7,11 @@ import { sessions, users } from '../../../db/schema/index.ts';
 import { recordEvent, type RequestMeta } from '../audit/events.ts';
 import type { Db } from '../db/client.ts';
 import { MailDeliveryError, sendMail } from '../mail/mailer.ts';
-import { lockAccount } from './lock.ts';
-import { checkPassword, hashPassword, verifyPassword, type PasswordProblem } from './password.ts';
-import { consume, LIMITS, reset } from './rate-limit.ts';
+import { confirmCurrentPassword } from './confirm-password.ts';
+import { checkPassword, hashPassword, type PasswordProblem } from './password.ts';
+import { reset } from './rate-limit.ts';
 import { invalidateUserSessions } from './session.ts';
 import { isRecentlyReauthenticated } from './sudo.ts';
-
-/** Longer than any password A3 allows; bounds the argon2 work on a crafted post (as at sign-in). */
-const MAX_CURRENT_PASSWORD_LENGTH = 1024;
 
 export interface PasswordChangeErrors {
   currentPassword?: 'required' | 'wrong';
@@ -50,17 +47,9 @@ export async function changePassword(
     errors.currentPassword = 'required';
   } else {
     // V6.2.3 / A12: every wrong current password is counted, whatever else is wrong with the form.
-    const valid = currentPassword.length <= MAX_CURRENT_PASSWORD_LENGTH && (await verifyPassword(user.passwordHash, currentPassword));
-    if (!valid) {
-      const wrongKey = `wrong-password:${user.id}`;
-      const failures = await consume(db, wrongKey, LIMITS.wrongPassword, now);
-      await recordEvent(db, { type: 'password.change-failed', userId: user.id, ...meta, detail: { reason: 'wrong-password', count: failures.count } });
-      if (failures.count >= LIMITS.wrongPassword.limit) {
-        await lockAccount(db, user, 'wrong-passwords', meta, now);
-        return { ok: false, reason: 'locked' };
-      }
-      errors.currentPassword = 'wrong';
-    }
+    const confirmation = await confirmCurrentPassword(db, user, currentPassword, { type: 'password.change-failed', meta }, now);
+    if (confirmation === 'locked') return { ok: false, reason: 'locked' };
+    if (confirmation === 'wrong') errors.currentPassword = 'wrong';
   }
   if (errors.currentPassword || errors.newPassword) return { ok: false, reason: 'invalid', errors };
 
