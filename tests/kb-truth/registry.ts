@@ -4,10 +4,7 @@
 // `pending` with the rule that is missing — tests/unit/kb-truth.test.ts fails for any entry that
 // is in neither list, and for any named test that does not exist.
 
-export interface TestRef {
-  file: string;
-  test: string;
-}
+import type { TestRef } from '../helpers/test-refs.ts';
 
 const AUTH = 'tests/integration/auth.test.ts';
 const CLAIMS = 'tests/integration/account-claims.test.ts';
@@ -21,6 +18,8 @@ const DEVICE = 'tests/integration/new-device.test.ts';
 const EMAIL_CHANGE = 'tests/integration/email-change.test.ts';
 const API_KEYS = 'tests/integration/api-keys.test.ts';
 const API_KEYS_UNIT = 'tests/unit/api-keys.test.ts';
+const CHECKLIST = 'tests/integration/security-checklist.test.ts';
+const PASTE = 'tests/e2e/password-fields.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
   'where-to-sign-in': [
@@ -47,6 +46,16 @@ export const proven: Record<string, TestRef[]> = {
   'password-requirements': [
     { file: PASSWORD, test: 'A3 / V6.2.1: 7 characters refused, 8 with upper, lower and digit accepted' },
     { file: AUTH, test: 'A3: a weak password is refused on the server with localized reasons, and nothing is created' },
+  ],
+  'password-maximum-length': [
+    { file: PASSWORD, test: 'A3 / V6.2.9: 257 characters refused, 256 accepted' },
+    { file: PASSWORD, test: 'A3 / V6.2.8: spaces and non-ASCII kept exactly; trimmed or case-changed variants do not verify' },
+    { file: PASTE, test: 'V6.2.7: a 120-character password with spaces and accents pasted at sign-up and at sign-in works' },
+  ],
+  'password-strength-advice': [
+    { file: PASTE, test: 'V6.2.7: a 120-character password with spaces and accents pasted at sign-up and at sign-in works' },
+    { file: E2E, test: 'sign up, verify by the emailed code, sign in on two browsers, end the other session' },
+    { file: CHECKLIST, test: 'V6.2.10: a password set five years ago still signs in straight to the account, with no prompt to change it' },
   ],
   'common-passwords-refused': [
     { file: PASSWORD, test: 'A3 / V6.2.4 / V6.2.12: Password1, Qwerty123, Welcome1 and other list entries refused' },
@@ -140,8 +149,6 @@ export const proven: Record<string, TestRef[]> = {
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
 export const pending: Record<string, string> = {
   'unverified-account-limits': 'T1: opening tickets does not exist yet (sign-in refusal is proven in auth.test.ts)',
-  'password-maximum-length': 'A3: the browser paste test (checklist 7) is not written yet',
-  'password-strength-advice': 'A3: checklist 8 (no forced rotation) has no test yet; the live checklist is tested in accounts e2e',
   'sign-in-with-2fa': 'A4/A7: two-factor sign-in',
   'reset-password-with-2fa': 'A5: the second factor during a reset',
   'set-up-2fa': 'A6: the 2FA wizard',
