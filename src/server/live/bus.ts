@@ -1,0 +1,67 @@
+// N5 / T3: one event-bus interface for live events. Callers publish and subscribe by channel
+// (e.g. `ticket:<id>`, `staff:queue`); the in-process bus serves one instance, and a Redis
+// pub/sub bus can implement the same interface for several instances without touching callers.
+// The bus only carries notifications: the database stays the record (streams resume from it).
+
+export interface BusMessage {
+  /** Position in the channel's ordered log; absent for ephemeral events (typing, presence). */
+  seq?: number;
+  type: string;
+  data: unknown;
+}
+
+export type BusListener = (message: BusMessage) => void;
+
+export interface EventBus {
+  publish(channel: string, message: BusMessage): Promise<void>;
+  /** Returns the unsubscribe function; a listener never throws into the publisher. */
+  subscribe(channel: string, listener: BusListener): () => void;
+  /** How many listeners a channel has on this instance (presence, tests, metrics). */
+  listenerCount(channel: string): number;
+  close(): Promise<void>;
+}
+
+/** One process: a Map of channel → listeners. Delivery is synchronous and in publish order. */
+export class InProcessEventBus implements EventBus {
+  private readonly channels = new Map<string, Set<BusListener>>();
+
+  async publish(channel: string, message: BusMessage): Promise<void> {
+    const listeners = this.channels.get(channel);
+    if (!listeners) return;
+    for (const listener of [...listeners]) {
+      try {
+        listener(message);
+      } catch (error) {
+        console.error(`loket: a live listener on ${channel} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  subscribe(channel: string, listener: BusListener): () => void {
+    let listeners = this.channels.get(channel);
+    if (!listeners) this.channels.set(channel, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      const set = this.channels.get(channel);
+      if (!set) return;
+      set.delete(listener);
+      if (set.size === 0) this.channels.delete(channel);
+    };
+  }
+
+  listenerCount(channel: string): number {
+    return this.channels.get(channel)?.size ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.channels.clear();
+  }
+}
+
+let shared: EventBus | undefined;
+
+/** The instance's bus. In-process today; `LIVE_BUS_URL` (Redis) is where a shared bus plugs in. */
+export function getEventBus(): EventBus {
+  shared ??= new InProcessEventBus();
+  return shared;
+}

@@ -1,0 +1,134 @@
+// T3: a Server-Sent Events stream that resumes exactly. Each event of a channel has a position
+// (`seq`, increasing, stored in the database); the stream sends it as the SSE `id`. A reconnect
+// with `Last-Event-ID: n` first replays everything after n from the database, then goes live.
+// Live notifications that arrive out of order or after a gap trigger a catch-up read, and
+// anything at or below the last position sent is dropped — so nothing is lost or sent twice,
+// and events arrive in order. Ephemeral events (typing, presence) carry no seq and no id.
+import type { BusMessage } from './bus.ts';
+
+export interface LiveSource {
+  /** The stored events after `seq`, in order, at most `pageSize` of them (read again while pages are full). */
+  after(seq: number): Promise<Array<BusMessage & { seq: number }>>;
+  pageSize: number;
+  /** Live notifications; returns the unsubscribe function. */
+  subscribe(listener: (message: BusMessage) => void): () => void;
+}
+
+export interface LiveStreamOptions {
+  source: LiveSource;
+  /** The position the client has (Last-Event-ID); 0 for a fresh stream. */
+  lastSeq: number;
+  signal?: AbortSignal;
+  heartbeatMs?: number;
+  /** The reconnect delay the browser should use (SSE `retry:`). */
+  retryMs?: number;
+  /** Sent once at the start (e.g. who is online), without an id. */
+  hello?: BusMessage;
+}
+
+const encoder = new TextEncoder();
+
+export function formatEvent(message: BusMessage): string {
+  const lines = message.seq !== undefined ? [`id: ${message.seq}`] : [];
+  lines.push(`event: ${message.type}`);
+  for (const line of JSON.stringify(message.data ?? null).split('\n')) lines.push(`data: ${line}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** Parses a Last-Event-ID header (or `?lastEventId=`): a non-negative integer, else 0. */
+export function parseLastEventId(value: string | null | undefined): number {
+  if (!value || !/^\d{1,15}$/.test(value.trim())) return 0;
+  return Number(value.trim());
+}
+
+export const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+} as const;
+
+export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retryMs = 2_000, hello }: LiveStreamOptions): ReadableStream<Uint8Array> {
+  let last = lastSeq;
+  let closed = false;
+  let unsubscribe: (() => void) | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  // Every send and catch-up runs through this chain, so events leave in order.
+  let chain: Promise<void> = Promise.resolve();
+
+  const stop = () => {
+    if (closed) return;
+    closed = true;
+    unsubscribe?.();
+    if (heartbeat) clearInterval(heartbeat);
+    signal?.removeEventListener('abort', stop);
+  };
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (text: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          stop();
+        }
+      };
+      const catchUp = async () => {
+        for (;;) {
+          const events = await source.after(last);
+          const fresh = events.filter((e) => e.seq > last);
+          for (const event of fresh) {
+            write(formatEvent(event));
+            last = event.seq;
+          }
+          if (closed || events.length < source.pageSize) return;
+        }
+      };
+      const enqueue = (task: () => Promise<void> | void) => {
+        chain = chain.then(task).catch((error) => {
+          console.error(`loket: a live stream failed: ${(error as Error).message}`);
+          write(`event: error\ndata: null\n\n`);
+          try {
+            controller.close();
+          } catch {
+            /* already closed */
+          }
+          stop();
+        });
+      };
+      if (signal?.aborted) {
+        stop();
+        controller.close();
+        return;
+      }
+      signal?.addEventListener('abort', stop);
+      write(`retry: ${retryMs}\n\n`);
+      if (hello) write(formatEvent({ type: hello.type, data: hello.data }));
+      // Subscribe before reading the backlog: whatever is published meanwhile waits in the chain.
+      unsubscribe = source.subscribe((message) => {
+        if (closed) return;
+        if (message.seq === undefined) {
+          enqueue(() => write(formatEvent(message)));
+          return;
+        }
+        const seq = message.seq;
+        enqueue(async () => {
+          if (seq <= last) return; // already sent (by a catch-up)
+          if (seq === last + 1) {
+            write(formatEvent(message));
+            last = seq;
+          } else {
+            await catchUp(); // a gap: read what is missing from the record
+          }
+        });
+      });
+      enqueue(catchUp);
+      heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
+      heartbeat.unref?.();
+    },
+    cancel() {
+      stop();
+    },
+  });
+}
