@@ -1,3 +1,4 @@
 export * from './kb.ts';
 export * from './auth.ts';
 export * from './tickets.ts';
+export * from './live.ts';

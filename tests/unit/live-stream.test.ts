@@ -14,11 +14,14 @@ interface Received {
 /** A channel's stored log (the database's role) plus the bus, as the ticket module wires them. */
 class Channel {
   log: Array<BusMessage & { seq: number }> = [];
-  constructor(
-    readonly bus: InProcessEventBus,
-    readonly name: string,
-    readonly pageSize = 50,
-  ) {}
+  readonly bus: InProcessEventBus;
+  readonly name: string;
+  readonly pageSize: number;
+  constructor(bus: InProcessEventBus, name: string, pageSize = 50) {
+    this.bus = bus;
+    this.name = name;
+    this.pageSize = pageSize;
+  }
   /** Appends and publishes; `publishDelay` lets publishes overtake each other as across instances. */
   async append(type: string, data: unknown, publishDelay = 0) {
     const event = { seq: this.log.length + 1, type, data };
@@ -187,7 +190,8 @@ describe('T3 / N5: bus and stream lifecycle', () => {
   test('T3: an abort or a cancel frees the listener and stops the heartbeat', async () => {
     const channel = new Channel(new InProcessEventBus(), 'ticket:g');
     const controller = new AbortController();
-    const stream = liveStream({ source: channel.source(), lastSeq: 0, signal: controller.signal, heartbeatMs: 5 });
+    let closed = 0;
+    const stream = liveStream({ source: channel.source(), lastSeq: 0, signal: controller.signal, heartbeatMs: 5, onClose: () => closed++ });
     const reader = stream.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     expect(first).toBe('retry: 2000\n\n');
@@ -197,6 +201,7 @@ describe('T3 / N5: bus and stream lifecycle', () => {
     controller.abort();
     expect(channel.bus.listenerCount('ticket:g')).toBe(0);
     await reader.cancel();
+    expect(closed).toBe(1); // once, though both the abort and the cancel ended it
     // a stream that starts already aborted subscribes to nothing
     const done = new AbortController();
     done.abort();

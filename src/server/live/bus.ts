@@ -58,10 +58,14 @@ export class InProcessEventBus implements EventBus {
   }
 }
 
-let shared: EventBus | undefined;
+// One bus per process, even when this module is loaded twice (the Astro bundle and scripts/start.ts
+// each carry their own copy of src/): the instance lives on globalThis under a registered symbol.
+const KEY = Symbol.for('loket.eventBus');
+type WithBus = typeof globalThis & { [KEY]?: EventBus };
 
-/** The instance's bus. In-process today; `LIVE_BUS_URL` (Redis) is where a shared bus plugs in. */
+/** The instance's bus. In-process today; a Redis pub/sub bus plugs in here, callers unchanged. */
 export function getEventBus(): EventBus {
-  shared ??= new InProcessEventBus();
-  return shared;
+  const g = globalThis as WithBus;
+  g[KEY] ??= new InProcessEventBus();
+  return g[KEY];
 }

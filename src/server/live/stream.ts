@@ -24,6 +24,8 @@ export interface LiveStreamOptions {
   retryMs?: number;
   /** Sent once at the start (e.g. who is online), without an id. */
   hello?: BusMessage;
+  /** Called once when the stream ends (client gone, aborted or failed): release what it held. */
+  onClose?: () => void;
 }
 
 const encoder = new TextEncoder();
@@ -48,7 +50,7 @@ export const SSE_HEADERS = {
   Connection: 'keep-alive',
 } as const;
 
-export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retryMs = 2_000, hello }: LiveStreamOptions): ReadableStream<Uint8Array> {
+export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retryMs = 2_000, hello, onClose }: LiveStreamOptions): ReadableStream<Uint8Array> {
   let last = lastSeq;
   let closed = false;
   let unsubscribe: (() => void) | undefined;
@@ -62,6 +64,7 @@ export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retr
     unsubscribe?.();
     if (heartbeat) clearInterval(heartbeat);
     signal?.removeEventListener('abort', stop);
+    onClose?.();
   };
 
   return new ReadableStream<Uint8Array>({

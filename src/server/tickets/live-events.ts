@@ -1,0 +1,108 @@
+// T3 / S1 / S2: the live record of a ticket. A change appends an event in the same `db.batch` as
+// the change itself (`ticketEventStatement`), then publishes it (`publishTicketEvents`) on three
+// channels: the ticket's staff stream (every event), the ticket's customer stream (only what the
+// customer may see — never an internal note) and the staff queue (every event of every ticket).
+// Streams resume from the stored record (see ../live/stream.ts), so a lost notification costs a
+// catch-up read, never an event.
+import { and, asc, eq, gt, isNotNull, max, sql } from 'drizzle-orm';
+import { ticketEvents, type TicketEventType } from '../../../db/schema/index.ts';
+import type { Db } from '../db/client.ts';
+import { getEventBus, type BusMessage, type EventBus } from '../live/bus.ts';
+import type { LiveSource } from '../live/stream.ts';
+
+export type Audience = 'customer' | 'staff';
+export type TicketEvent = typeof ticketEvents.$inferSelect;
+
+export const channels = {
+  ticket: (ticketId: string, audience: Audience) => `ticket:${ticketId}:${audience}`,
+  queue: 'staff:queue',
+} as const;
+
+/** Events read per catch-up query. */
+export const EVENT_PAGE_SIZE = 200;
+
+/**
+ * The INSERT of one event, for the batch that makes the change. Positions are computed inside the
+ * statement, which SQLite runs under its write lock: two writers never get the same position.
+ */
+export function ticketEventStatement(
+  db: Db,
+  event: { ticketId: string; type: TicketEventType; data: Record<string, unknown>; customerVisible: boolean; at: number },
+) {
+  const nextSeq = sql`(SELECT COALESCE(MAX(${ticketEvents.seq}), 0) + 1 FROM ${ticketEvents} WHERE ${ticketEvents.ticketId} = ${event.ticketId})`;
+  const nextCustomerSeq = sql`(SELECT COALESCE(MAX(${ticketEvents.customerSeq}), 0) + 1 FROM ${ticketEvents} WHERE ${ticketEvents.ticketId} = ${event.ticketId})`;
+  return db
+    .insert(ticketEvents)
+    .values({
+      ticketId: event.ticketId,
+      seq: nextSeq,
+      customerSeq: event.customerVisible ? nextCustomerSeq : null,
+      type: event.type,
+      data: event.data,
+      createdAt: event.at,
+    })
+    .returning();
+}
+
+const payload = (e: TicketEvent) => ({ ...e.data, ticketId: e.ticketId, at: e.createdAt });
+
+/** After the batch committed: tell every stream, on this instance and (through the bus) the others. */
+export async function publishTicketEvents(events: TicketEvent[], bus: EventBus = getEventBus()): Promise<void> {
+  for (const e of events) {
+    const data = payload(e);
+    await bus.publish(channels.ticket(e.ticketId, 'staff'), { seq: e.seq, type: e.type, data });
+    if (e.customerSeq !== null) await bus.publish(channels.ticket(e.ticketId, 'customer'), { seq: e.customerSeq, type: e.type, data });
+    await bus.publish(channels.queue, { seq: e.id, type: e.type, data });
+  }
+}
+
+/** T3 / S2: typing, viewing and other moments that are not kept (no position, never replayed). */
+export async function publishEphemeral(ticketId: string, audiences: Audience[], message: Omit<BusMessage, 'seq'>, bus: EventBus = getEventBus()): Promise<void> {
+  const data = { ...(message.data as Record<string, unknown>), ticketId };
+  for (const audience of audiences) await bus.publish(channels.ticket(ticketId, audience), { type: message.type, data });
+}
+
+/** The stream of one ticket, for its customer (their copy) or for staff (everything). */
+export function ticketSource(db: Db, ticketId: string, audience: Audience, bus: EventBus = getEventBus()): LiveSource {
+  return {
+    pageSize: EVENT_PAGE_SIZE,
+    async after(position) {
+      if (audience === 'staff') {
+        const rows = await db
+          .select()
+          .from(ticketEvents)
+          .where(and(eq(ticketEvents.ticketId, ticketId), gt(ticketEvents.seq, position)))
+          .orderBy(asc(ticketEvents.seq))
+          .limit(EVENT_PAGE_SIZE);
+        return rows.map((e) => ({ seq: e.seq, type: e.type, data: payload(e) }));
+      }
+      const rows = await db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, ticketId), isNotNull(ticketEvents.customerSeq), gt(ticketEvents.customerSeq, position)))
+        .orderBy(asc(ticketEvents.customerSeq))
+        .limit(EVENT_PAGE_SIZE);
+      return rows.map((e) => ({ seq: e.customerSeq!, type: e.type, data: payload(e) }));
+    },
+    subscribe: (listener) => bus.subscribe(channels.ticket(ticketId, audience), listener),
+  };
+}
+
+/** S1: every event of every ticket, for the staff queue. */
+export function queueSource(db: Db, bus: EventBus = getEventBus()): LiveSource {
+  return {
+    pageSize: EVENT_PAGE_SIZE,
+    async after(position) {
+      const rows = await db.select().from(ticketEvents).where(gt(ticketEvents.id, position)).orderBy(asc(ticketEvents.id)).limit(EVENT_PAGE_SIZE);
+      return rows.map((e) => ({ seq: e.id, type: e.type, data: payload(e) }));
+    },
+    subscribe: (listener) => bus.subscribe(channels.queue, listener),
+  };
+}
+
+/** Where a page that has just rendered a ticket (or the queue) starts its stream. */
+export async function latestPosition(db: Db, scope: { ticketId: string; audience: Audience } | 'queue'): Promise<number> {
+  if (scope === 'queue') return (await db.select({ v: max(ticketEvents.id) }).from(ticketEvents))[0]?.v ?? 0;
+  const column = scope.audience === 'staff' ? ticketEvents.seq : ticketEvents.customerSeq;
+  return (await db.select({ v: max(column) }).from(ticketEvents).where(eq(ticketEvents.ticketId, scope.ticketId)))[0]?.v ?? 0;
+}
