@@ -1,2 +1,3 @@
 export * from './kb.ts';
 export * from './auth.ts';
+export * from './tickets.ts';
