@@ -195,7 +195,7 @@ describe('T6: the public forms make one ticket per request', () => {
     expect((await ticketsFrom(form.email))[0]!.sender_verified_at).toBeNull();
   });
 
-  test('A19 / T2: signed in, /contact creates a verified ticket for the account, with no confirmation link', async () => {
+  test('A19 / T2: signed in, /contact creates a verified ticket for the account, with no confirmation link; the email is in the preferred language', async () => {
     const email = 'signed-in-contact@example.com';
     const device = await signedInDevice(email);
     const page = await (await device.get('/en/contact?topic=deletion-request')).text();
@@ -203,9 +203,10 @@ describe('T6: the public forms make one ticket per request', () => {
     expect(page).not.toContain('name="email"');
     expect(page).toMatch(/<option value="deletion-request" selected>/);
     const before = await rowCounts();
-    const res = await device.post('/en/contact', { topic: 'deletion-request', subject: 'Please delete my account', message: 'I no longer use Loket.', email: 'someone-else@example.com' });
+    // Sent from the French page: the page answers in French, the email comes in the account's preferred language (A16).
+    const res = await device.post('/fr/contact', { topic: 'deletion-request', subject: 'Please delete my account', message: 'I no longer use Loket.', email: 'someone-else@example.com' });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('has been added to your account');
+    expect(await res.text()).toContain('a été ajoutée à votre compte');
     const [user] = await query(server.dbUrl, 'SELECT id FROM users WHERE email = ?', [email]);
     const [ticket] = await query(server.dbUrl, 'SELECT * FROM tickets WHERE customer_id = ?', [String(user!.id)]);
     expect(ticket).toMatchObject({ sender_email: email, sender_name: 'Cleo Customer', unverified_sender: 0, topic: 'deletion-request' });
@@ -216,6 +217,7 @@ describe('T6: the public forms make one ticket per request', () => {
     expect(await ticketsFrom('someone-else@example.com')).toEqual([]);
     const mail = (await latestMail(server.dbUrl, email, 'ticket-received'))!;
     expect(mail.text).not.toMatch(TOKEN);
+    expect(mail.subject).toBe(`We received your request (#${ticket!.number})`);
   });
 
   test('N4 / A16: the acknowledgement is in the language of the page the request was sent from', async () => {

@@ -228,6 +228,25 @@ describe('T6: the public request', () => {
     expect(await counts(db)).toEqual({ tickets: 0, messages: 0, confirmations: 0, mails: 0 });
   });
 
+  test('T1: a session of an account whose email is not verified opens no ticket for the account', async () => {
+    const db = await setup();
+    const user = { ...(await addUser(db)), emailVerifiedAt: null };
+    const result = await submitSupportRequest(db, { topic: 'deletion-request', subject: 'Delete me', message: 'Please.' }, ctx({ user }));
+    expect(result).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await counts(db)).toEqual({ tickets: 0, messages: 0, confirmations: 0, mails: 0 });
+  });
+
+  test('A19 / A16: signed in, the ticket is the account\'s, verified, and acknowledged in the preferred language without a link', async () => {
+    const db = await setup();
+    const user = await addUser(db);
+    const result = await submitSupportRequest(db, { topic: 'deletion-request', subject: 'Delete me', message: 'Please.', email: 'other@example.com' }, ctx({ user, locale: 'nl' }));
+    expect(result).toMatchObject({ ok: true, verified: true });
+    expect(await ticketsOfCustomer(db, user.id)).toMatchObject([{ senderEmail: user.email, unverifiedSender: false, topic: 'deletion-request', locale: 'nl' }]);
+    const [mail] = await db.select().from(mailOutbox);
+    expect(mail).toMatchObject({ to: user.email, locale: 'fr' });
+    expect(mail!.text).not.toContain('/support/confirm');
+  });
+
   test('A21: the address is limited across networks; the limit counts whoever owns it', async () => {
     const db = await setup();
     for (let i = 0; i < SUPPORT_LIMITS.perEmail.limit; i++) {
