@@ -236,12 +236,16 @@ describe('T6: the public forms make one ticket per request', () => {
   });
 
   test('T7: no HTML from the sender renders in the acknowledgement email', async () => {
-    const form = request({ name: '<img src=x onerror=alert(1)>', subject: '<script>alert("subject")</script><b>bold</b>' });
+    const form = request({ name: '<img src=x onerror=alert(1)>\nhttps://evil.example/phish', subject: '<script>alert("subject")</script><b>bold</b>' });
     expect((await new Device(server.origin).post('/en/support', form)).status).toBe(200);
     const mail = (await latestMail(server.dbUrl, form.email))!;
     expect(mail.html).not.toMatch(/<script>alert|<img src=x|<b>bold/);
     expect(mail.html).toContain('&lt;script&gt;alert(&quot;subject&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;');
     expect(mail.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    // A link of the sender's cannot pass for one of ours: every link line of the text is the server's.
+    const links = mail.text.split('\n').filter((line) => /^https?:\/\//.test(line));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link.startsWith(`${server.origin}/`), link).toBe(true);
     // The stored ticket keeps the text exactly as typed (plain text, escaped wherever it is shown).
     expect((await ticketsFrom(form.email))[0]!.subject).toBe(form.subject);
   });

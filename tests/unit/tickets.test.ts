@@ -92,13 +92,14 @@ describe('T7: bad input writes nothing', () => {
 });
 
 describe('T2 / T6: creating tickets', () => {
-  test('T6: a public ticket is marked "unverified sender", normalizes the address, and stores only a hash of its confirmation link', async () => {
+  test('T6: a public ticket is marked "unverified sender", normalizes the address, keeps the name on one line, and stores only a hash of its confirmation link', async () => {
     const db = await setup();
-    const created = await createTicket(db, publicTicket({ contextEntrySlug: 'api-key' }), 1_000);
+    const created = await createTicket(db, publicTicket({ contextEntrySlug: 'api-key', senderName: ' Sam\nhttps://evil.example ' }), 1_000);
     expect(created.ticket).toMatchObject({
       number: FIRST_TICKET_NUMBER,
       customerId: null,
       senderEmail: 'sender@example.com',
+      senderName: 'Sam https://evil.example',
       unverifiedSender: true,
       senderVerifiedAt: null,
       status: 'new',

@@ -82,7 +82,8 @@ export async function createTicket(db: Db, input: NewTicket, now = Date.now()): 
   if (!body.ok) throw new TicketInputError('body', body.problem);
   const senderEmail = normalizeEmail(input.senderEmail);
   if (!isValidEmail(senderEmail)) throw new TicketInputError('senderEmail', 'invalid');
-  const senderName = input.senderName.trim();
+  // One line: the name is echoed in emails, where a line of its own could pass for a link of ours.
+  const senderName = input.senderName.replace(/\s+/g, ' ').trim();
   if ([...senderName].length > SENDER_NAME_MAX_LENGTH) throw new TicketInputError('senderName', 'too-long');
   if (!isTicketTopic(input.topic)) throw new TicketInputError('topic', 'invalid');
   if (!isLocale(input.locale)) throw new TicketInputError('locale', 'invalid');
