@@ -67,6 +67,30 @@ describe('N3: axe-core finds no serious or critical WCAG 2.2 AA violation', () =
   }
 });
 
+describe('N3: the support forms with errors', () => {
+  test('N3 / T6: /support and /contact sent empty show errors tied to their fields, and pass axe in every language', { timeout: 60_000 }, async () => {
+    const page = await newPage();
+    const problems: string[] = [];
+    for (const lang of locales) {
+      for (const path of [`/${lang}/support`, `/${lang}/contact`]) {
+        await visit(page, path);
+        await Promise.all([page.waitForURL(`**${path}`), page.locator(`form[action="${path}"] button[type="submit"]`).click()]);
+        await page.waitForSelector('[aria-invalid="true"]');
+        // Each invalid field names its error list in aria-describedby (N3).
+        const untied = await page.evaluate(() =>
+          [...document.querySelectorAll('[aria-invalid="true"]')]
+            .filter((el) => !(el.getAttribute('aria-describedby') ?? '').split(' ').some((id) => document.getElementById(id)?.classList.contains('field-errors')))
+            .map((el) => el.id),
+        );
+        expect(untied, `${path}: invalid fields without their error`).toEqual([]);
+        const found = await seriousViolations(page);
+        if (found.length) problems.push(formatFindings(`${path} with errors`, found));
+      }
+    }
+    expect(problems, `axe violations:\n${problems.join('\n')}`).toEqual([]);
+  });
+});
+
 describe('N3: keyboard', () => {
   test('N3: the first Tab focuses the "skip to content" link, which moves focus to the main content', async () => {
     const page = await newPage();

@@ -38,5 +38,8 @@ export function pagesOf(lang: Locale): { name: string; path: string }[] {
     { name: 'area', path: `/${lang}/${AREA}/` },
     { name: 'entry', path: `/${lang}/${AREA}/${ENTRY}` },
     { name: 'search results', path: `/${lang}/search?q=${encodeURIComponent(QUERIES[lang])}` },
+    // T6: the public support and contact forms (the contact form with a K6 entry as context).
+    { name: 'support', path: `/${lang}/support` },
+    { name: 'contact', path: `/${lang}/contact?entry=${ENTRY}` },
   ];
 }

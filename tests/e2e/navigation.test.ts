@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { feedbackCounts } from '../../src/server/kb/feedback.ts';
 import type { Db } from '../../src/server/db/client.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, POLL } from './browser.ts';
 import { AREA, ENTRY, entryQuestion, localeNames, locales, t, type Locale } from './content.ts';
 
 let server: RunningServer;
@@ -146,8 +146,8 @@ describe('K6: was this helpful?', () => {
     await expect(section.getByText(tr('feedback.thanksNo'), { exact: true }).isVisible()).resolves.toBe(true);
     const contact = section.getByRole('link', { name: tr('feedback.contactSupport'), exact: true });
     const href = new URL((await contact.getAttribute('href'))!, server.origin);
-    expect(href.pathname).toBe('/en/support');
-    expect(href.searchParams.get('about')).toBe(slug);
+    expect(href.pathname).toBe('/en/contact');
+    expect(href.searchParams.get('entry')).toBe(slug);
     await expect(section.getByRole('button').count()).resolves.toBe(0); // the yes/no form is gone
     expect((await countsFor()).en).toEqual({ yes: 0, no: 1 });
 
@@ -164,5 +164,24 @@ describe('K6: was this helpful?', () => {
     expect(new URL(other.url()).searchParams.get('feedback')).toBe('yes');
     await expect(other.getByText(tr('feedback.thanksYes'), { exact: true }).isVisible()).resolves.toBe(true);
     expect((await countsFor()).en).toEqual({ yes: 1, no: 1 });
+  });
+
+  test('K6 / T6: "Contact support about this" opens the contact form with the question as context, and the ticket carries the entry', async () => {
+    const tr = t('fr');
+    const page = await newPage();
+    await vote(page, 'fr', 'no');
+    await Promise.all([page.waitForURL('**/fr/contact?entry=*'), page.getByRole('link', { name: tr('feedback.contactSupport'), exact: true }).click()]);
+    const context = page.locator('.support-context');
+    await expect(context.textContent()).resolves.toContain(entryQuestion('fr', AREA, slug));
+    await page.getByLabel(tr('contact.email')).fill('k6-visitor@example.com');
+    await page.getByLabel(tr('contact.name')).fill('Visiteur');
+    await page.getByLabel(tr('contact.topic')).selectOption('other');
+    await page.getByLabel(tr('contact.subject')).fill('Toujours pas clair');
+    await page.getByLabel(tr('contact.message')).fill('Pourquoi huit caractères ?');
+    await page.getByRole('button', { name: tr('contact.submit') }).click();
+    await expect.poll(() => page.locator('.form-ok[role="status"]').textContent(), POLL).toMatch(/^\s*Merci\. Votre demande porte le numéro de ticket \d+\./);
+    db ??= createClient({ url: server.dbUrl });
+    const rows = (await db.execute({ sql: 'SELECT context_entry_slug, locale, unverified_sender FROM tickets WHERE sender_email = ?', args: ['k6-visitor@example.com'] })).rows;
+    expect(rows.map((r) => ({ ...r }))).toEqual([{ context_entry_slug: slug, locale: 'fr', unverified_sender: 1 }]);
   });
 });

@@ -67,7 +67,7 @@ describe('K6: counting', () => {
 
   test('the "no" page offers to contact support carrying the entry', async () => {
     const page = await (await fetch(`${server.origin}/en/account-security/api-key?feedback=no`)).text();
-    expect(page).toContain('href="/en/support?about=api-key"');
+    expect(page).toContain('href="/en/contact?entry=api-key"');
     expect(page).toContain('Contact support about this');
   });
 

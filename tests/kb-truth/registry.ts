@@ -166,7 +166,9 @@ export const pending: Record<string, string> = {
   'account-locked-why': 'A12: five wrong 2FA codes (the ten wrong passwords are proven in auth.test.ts)',
   'unlock-account': 'A12: unlock by an agent and with a 2FA code (the email link is proven in auth.test.ts)',
   'lost-2fa-device': 'A13: recovery codes at sign-in',
-  'no-recovery-codes-left': 'A13: the manual verification ticket',
+  // Steps 1–2 (Recover account → manual verification request → a support ticket) are proven by
+  // tests/integration/support.test.ts › 'A13: Recover account leads to a manual verification request, which becomes a support ticket'.
+  'no-recovery-codes-left': 'A13 / S4: support resetting 2FA after verifying (resetTwoFactor) and "email alone cannot turn off 2FA" (checklist 24, V6.4.4) are not proven yet',
   'account-suspended': 'A18: suspension by staff',
   'delete-account': 'A19: deletion by support',
   'what-deletion-removes': 'A19: deletion by support',

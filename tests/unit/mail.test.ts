@@ -34,6 +34,7 @@ const samples: { [K in MailKind]: MailVars[K] } = {
   'email-changed': { name: 'Jan', time, newEmail: 'jane.doe@example.org', supportLink: `${origin}/en/support` },
   'account-suspended': { name: 'Jan', reason: 'Spam in tickets', termsLink: `${origin}/en/terms`, supportLink: `${origin}/en/support` },
   'account-deleted': { name: 'Jan', time },
+  'ticket-received': { name: 'Jan', ticketNumber: 1001, subject: 'Lost my phone', confirmLink: `${origin}/en/support/confirm?token=confirm-secret` },
 };
 
 /** Every link-like var of a sample (any string value that is a URL). */
@@ -51,7 +52,7 @@ describe('N4: every email kind renders in nl, en and fr with no missing key', ()
       expect(part).not.toContain('{{');
       expect(part).not.toContain('}}');
       // An unresolved i18next key would show up as `section.key`.
-      expect(part).not.toMatch(/\b(common|verifyEmail|accountExists|passwordReset|passwordChanged|twoFactor\w*|recoveryCodes\w*|newDevice|account\w+|email\w+)\.\w+/);
+      expect(part).not.toMatch(/\b(common|verifyEmail|accountExists|passwordReset|passwordChanged|twoFactor\w*|recoveryCodes\w*|newDevice|account\w+|email\w+|ticket\w+)\.\w+/);
     }
     expect(mail.html).toContain(`<html lang="${locale}"`);
   });

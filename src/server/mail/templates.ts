@@ -21,6 +21,7 @@ export const mailKinds = [
   'email-changed',
   'account-suspended',
   'account-deleted',
+  'ticket-received',
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
@@ -66,6 +67,8 @@ export interface MailVars {
   'email-changed': Recipient & At & { newEmail: string; supportLink: string };
   'account-suspended': Recipient & { reason: string; termsLink: string; supportLink: string };
   'account-deleted': Recipient & At;
+  /** T6: the acknowledgement of a support request; `confirmLink` when the sender must confirm the address. */
+  'ticket-received': Recipient & { ticketNumber: number; subject: string; confirmLink?: string; validHours?: number };
 }
 
 export interface RenderedMail {
@@ -156,8 +159,8 @@ export function renderMail<K extends MailKind>(kind: K, locale: string, vars: Ma
   const v = vars as MailVars[MailKind] & Partial<Recipient & At>;
   const time = formatMailTime(v.time ?? Date.now(), lang, v.timeZone);
   const name = (v.name ?? '').trim();
-  const { key, blocks, footer } = body(kind, vars, lang, tr, time);
-  const subject = tr(`${key}.subject`).replace(/[\r\n]+/g, ' ');
+  const { key, blocks, footer, subjectVars } = body(kind, vars, lang, tr, time);
+  const subject = tr(`${key}.subject`, subjectVars).replace(/[\r\n]+/g, ' ');
   const greeting = name ? tr('common.greeting', { name }) : tr('common.greetingNoName');
   const all: Block[] = [{ type: 'p', text: greeting }, ...blocks, { type: 'p', text: tr('common.signoff') }];
   const footerText = footer ?? tr('common.footer');
@@ -191,7 +194,7 @@ function body(
   lang: Locale,
   tr: Tr,
   time: string,
-): { key: string; blocks: Block[]; footer?: string } {
+): { key: string; blocks: Block[]; footer?: string; subjectVars?: Record<string, string> } {
   const p = (text: string, small = false): Block => ({ type: 'p', text, small });
   const facts = (rows: [string, string][]): Block => ({ type: 'facts', rows });
   switch (kind) {
@@ -347,6 +350,32 @@ function body(
         blocks: [p(tr('accountDeleted.body', { time })), p(tr('accountDeleted.after'))],
         footer: tr('accountDeleted.footer'),
       };
+    case 'ticket-received': {
+      const x = vars as MailVars['ticket-received'];
+      const confirm: Block[] = x.confirmLink
+        ? [
+            p(tr('ticketReceived.confirm')),
+            { type: 'action', label: tr('ticketReceived.confirmAction'), url: checkedUrl(x.confirmLink) },
+            p(tr('ticketReceived.valid', { duration: formatDuration(lang, { hours: x.validHours ?? MAIL_DEFAULTS.linkHours }) })),
+          ]
+        : [];
+      // T7: the subject is the sender's own text — escaped in HTML like every value, never rendered as markup.
+      return {
+        key: 'ticketReceived',
+        blocks: [
+          p(tr('ticketReceived.intro')),
+          facts([
+            [tr('ticketReceived.number'), `#${x.ticketNumber}`],
+            [tr('ticketReceived.subjectLabel'), x.subject.replace(/\s+/g, ' ').trim()],
+          ]),
+          ...confirm,
+          p(tr('ticketReceived.replies')),
+          ...(x.confirmLink ? [p(tr('ticketReceived.ignore'), true)] : []),
+        ],
+        footer: tr('ticketReceived.footer'),
+        subjectVars: { number: String(x.ticketNumber) },
+      };
+    }
   }
 }
 
