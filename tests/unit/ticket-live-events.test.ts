@@ -115,3 +115,55 @@ describe('T3 / T5 / S2: presence', () => {
     await gone();
   });
 });
+
+describe('T3 / T4 / S2: ticket changes write their events in the same batch', () => {
+  test('T3: a new ticket and each message are recorded with the message id, author and the ticket summary', async () => {
+    const { db } = await setup();
+    const { createTicket, addMessage } = await import('../../src/server/tickets/tickets.ts');
+    const customer = (await db.select().from(users).limit(1))[0]!;
+    const { ticket, message } = await createTicket(db, {
+      customerId: customer.id,
+      senderEmail: customer.email,
+      senderName: customer.name,
+      unverifiedSender: false,
+      subject: 'Cannot sign in',
+      body: 'Help me please',
+      topic: 'question',
+      locale: 'en',
+    });
+    const agentId = randomId();
+    await db.insert(users).values({ id: agentId, email: 'agent@example.com', name: 'Agent Smith', username: 'agent', passwordHash: 'x', role: 'agent', emailVerifiedAt: Date.now() });
+    const note = await addMessage(db, { ticketId: ticket.id, authorId: agentId, authorKind: 'agent', body: 'check the logs', internal: true });
+    const reply = await addMessage(db, { ticketId: ticket.id, authorId: agentId, authorKind: 'agent', body: 'Try again now' });
+    expect(note.ok && reply.ok).toBe(true);
+    const staff = await ticketSource(db, ticket.id, 'staff').after(0);
+    expect(staff.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'created'],
+      [2, 'message'],
+      [3, 'message'],
+    ]);
+    expect(staff[0]!.data).toMatchObject({ messageId: message.id, authorKind: 'customer', authorName: customer.name, body: 'Help me please', internal: false, number: ticket.number, subject: 'Cannot sign in', status: 'new' });
+    expect(staff[1]!.data).toMatchObject({ internal: true, body: 'check the logs', authorName: 'Agent Smith' });
+    const customerCopy = await ticketSource(db, ticket.id, 'customer').after(0);
+    expect(customerCopy.map((e) => (e.data as { body: string }).body)).toEqual(['Help me please', 'Try again now']);
+    expect(JSON.stringify(customerCopy)).not.toContain('check the logs');
+    expect((customerCopy[1]!.data as { messageId: number }).messageId).toBe(reply.ok ? reply.message.id : -1);
+  });
+
+  test('T4: a customer reply that reopens a resolved ticket records the message and the status change', async () => {
+    const { db } = await setup();
+    const { createTicket, addMessage } = await import('../../src/server/tickets/tickets.ts');
+    const customer = (await db.select().from(users).limit(1))[0]!;
+    const { ticket } = await createTicket(db, { customerId: customer.id, senderEmail: customer.email, senderName: '', unverifiedSender: false, subject: 'S', body: 'B', topic: 'question', locale: 'en' });
+    await db.update(tickets).set({ status: 'resolved', resolvedAt: Date.now() });
+    await addMessage(db, { ticketId: ticket.id, authorId: customer.id, authorKind: 'customer', body: 'Still broken' });
+    const events = await ticketSource(db, ticket.id, 'customer').after(1);
+    expect(events.map((e) => [e.type, (e.data as { status: string }).status])).toEqual([
+      ['message', 'open'],
+      ['status', 'open'],
+    ]);
+    // a bad message writes no event
+    expect((await addMessage(db, { ticketId: ticket.id, authorId: customer.id, authorKind: 'customer', body: '   ' })).ok).toBe(false);
+    expect(await latestPosition(db, { ticketId: ticket.id, audience: 'staff' })).toBe(3);
+  });
+});

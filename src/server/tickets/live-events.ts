@@ -4,8 +4,8 @@
 // customer may see — never an internal note) and the staff queue (every event of every ticket).
 // Streams resume from the stored record (see ../live/stream.ts), so a lost notification costs a
 // catch-up read, never an event.
-import { and, asc, eq, gt, isNotNull, max, sql } from 'drizzle-orm';
-import { ticketEvents, type TicketEventType } from '../../../db/schema/index.ts';
+import { and, asc, eq, gt, isNotNull, max, sql, type SQL } from 'drizzle-orm';
+import { ticketEvents, ticketMessages, tickets, users, type MessageAuthorKind, type TicketEventType } from '../../../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { getEventBus, type BusMessage, type EventBus } from '../live/bus.ts';
 import type { LiveSource } from '../live/stream.ts';
@@ -27,7 +27,7 @@ export const EVENT_PAGE_SIZE = 200;
  */
 export function ticketEventStatement(
   db: Db,
-  event: { ticketId: string; type: TicketEventType; data: Record<string, unknown>; customerVisible: boolean; at: number },
+  event: { ticketId: string; type: TicketEventType; data: Record<string, unknown> | SQL; customerVisible: boolean; at: number },
 ) {
   const nextSeq = sql`(SELECT COALESCE(MAX(${ticketEvents.seq}), 0) + 1 FROM ${ticketEvents} WHERE ${ticketEvents.ticketId} = ${event.ticketId})`;
   const nextCustomerSeq = sql`(SELECT COALESCE(MAX(${ticketEvents.customerSeq}), 0) + 1 FROM ${ticketEvents} WHERE ${ticketEvents.ticketId} = ${event.ticketId})`;
@@ -42,6 +42,40 @@ export function ticketEventStatement(
       createdAt: event.at,
     })
     .returning();
+}
+
+/** What every event says about its ticket, read inside the batch (after the change): number, subject, status. */
+function ticketSummarySql(ticketId: string) {
+  return sql`'number', (SELECT ${tickets.number} FROM ${tickets} WHERE ${tickets.id} = ${ticketId}),
+    'subject', (SELECT ${tickets.subject} FROM ${tickets} WHERE ${tickets.id} = ${ticketId}),
+    'status', (SELECT ${tickets.status} FROM ${tickets} WHERE ${tickets.id} = ${ticketId})`;
+}
+
+/**
+ * T3 / S2: the event of the message inserted just before it in the same batch — its id is the
+ * ticket's newest message id, read under the write lock. Internal notes are staff-only events.
+ */
+export function messageEventStatement(
+  db: Db,
+  message: { ticketId: string; authorId: string | null; authorKind: MessageAuthorKind; internal: boolean; body: string; at: number },
+  type: 'created' | 'message' = 'message',
+) {
+  const data = sql`json_object(
+    'messageId', (SELECT MAX(${ticketMessages.id}) FROM ${ticketMessages} WHERE ${ticketMessages.ticketId} = ${message.ticketId}),
+    'authorKind', ${message.authorKind},
+    'authorName', (SELECT ${users.name} FROM ${users} WHERE ${users.id} = ${message.authorId}),
+    'internal', json(${message.internal ? 'true' : 'false'}),
+    'body', ${message.body},
+    ${ticketSummarySql(message.ticketId)})`;
+  return ticketEventStatement(db, { ticketId: message.ticketId, type, data, customerVisible: !message.internal, at: message.at });
+}
+
+/** T4 / S2: the event of a status (or assignment) change made earlier in the same batch. */
+export function ticketChangeEventStatement(db: Db, change: { ticketId: string; type: 'status' | 'assigned' | 'rated'; customerVisible: boolean; at: number; by?: string | null }) {
+  const data = sql`json_object('by', ${change.by ?? null},
+    'assigneeId', (SELECT ${tickets.assigneeId} FROM ${tickets} WHERE ${tickets.id} = ${change.ticketId}),
+    ${ticketSummarySql(change.ticketId)})`;
+  return ticketEventStatement(db, { ticketId: change.ticketId, type: change.type, data, customerVisible: change.customerVisible, at: change.at });
 }
 
 const payload = (e: TicketEvent) => ({ ...e.data, ticketId: e.ticketId, at: e.createdAt });

@@ -15,6 +15,7 @@ import { isSlug } from '../../lib/slug.ts';
 import { isValidEmail, normalizeEmail } from '../auth/email.ts';
 import { randomId } from '../auth/crypto.ts';
 import type { Db } from '../db/client.ts';
+import { messageEventStatement, publishTicketEvents, ticketChangeEventStatement } from './live-events.ts';
 import { newSenderConfirmation } from './sender-confirmation.ts';
 
 export type Ticket = typeof tickets.$inferSelect;
@@ -117,12 +118,16 @@ export async function createTicket(db: Db, input: NewTicket, now = Date.now()): 
     .insert(ticketMessages)
     .values({ ticketId: id, authorId: input.customerId, authorKind: 'customer', internal: false, body: body.value, createdAt: now })
     .returning();
+  // T3 / S1: the ticket's first event goes in the same batch; the streams hear of it after the commit.
+  const created = messageEventStatement(db, { ticketId: id, authorId: input.customerId, authorKind: 'customer', internal: false, body: body.value, at: now }, 'created');
   if (!input.unverifiedSender) {
-    const [[ticket], [message]] = await db.batch([insertTicket, insertMessage]);
+    const [[ticket], [message], events] = await db.batch([insertTicket, insertMessage, created]);
+    await publishTicketEvents(events);
     return { ticket: ticket!, message: message!, confirmationToken: null };
   }
   const confirmation = newSenderConfirmation(id, now);
-  const [[ticket], [message]] = await db.batch([insertTicket, insertMessage, db.insert(ticketSenderConfirmations).values(confirmation.row)]);
+  const [[ticket], [message], events] = await db.batch([insertTicket, insertMessage, created, db.insert(ticketSenderConfirmations).values(confirmation.row)]);
+  await publishTicketEvents(events);
   return { ticket: ticket!, message: message!, confirmationToken: confirmation.token };
 }
 
@@ -149,7 +154,10 @@ export async function addMessage(
   if (ticket.status === 'closed') return { ok: false, reason: 'closed' };
 
   const reopens = input.authorKind === 'customer' && !internal;
-  const [[message]] = await db.batch([
+  const statusChanges = reopens && (ticket.status === 'pending' || ticket.status === 'resolved');
+  const messageEvent = messageEventStatement(db, { ticketId: input.ticketId, authorId: input.authorId, authorKind: input.authorKind, internal, body: body.value, at: now });
+  const statusEvent = ticketChangeEventStatement(db, { ticketId: input.ticketId, type: 'status', customerVisible: true, at: now, by: input.authorId });
+  const [[message], , messageEvents, statusEvents] = await db.batch([
     db
       .insert(ticketMessages)
       .values({ ticketId: input.ticketId, authorId: input.authorId, authorKind: input.authorKind, internal, body: body.value, createdAt: now })
@@ -166,7 +174,11 @@ export async function addMessage(
           : {}),
       })
       .where(eq(tickets.id, input.ticketId)),
+    messageEvent,
+    // T4: a customer reply that reopens the ticket is a status change both sides see live.
+    ...(statusChanges ? [statusEvent] : []),
   ]);
+  await publishTicketEvents([...messageEvents, ...(statusEvents ?? [])]);
   return { ok: true, message: message! };
 }
 
