@@ -34,6 +34,9 @@ const samples: { [K in MailKind]: MailVars[K] } = {
   'email-changed': { name: 'Jan', time, newEmail: 'jane.doe@example.org', supportLink: `${origin}/en/support` },
   'account-suspended': { name: 'Jan', reason: 'Spam in tickets', termsLink: `${origin}/en/terms`, supportLink: `${origin}/en/support` },
   'account-deleted': { name: 'Jan', time },
+  'account-unlocked-by-support': { name: 'Jan', time, ...notYou },
+  '2fa-reset-by-support': { name: 'Jan', time, securityLink: `${origin}/en/account`, ...notYou },
+  'suspension-lifted': { name: 'Jan', time, signInLink: `${origin}/en/login` },
 };
 
 /** Every link-like var of a sample (any string value that is a URL). */

@@ -21,6 +21,10 @@ export const mailKinds = [
   'email-changed',
   'account-suspended',
   'account-deleted',
+  // S4: notices of actions taken by support staff
+  'account-unlocked-by-support',
+  '2fa-reset-by-support',
+  'suspension-lifted',
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
@@ -66,6 +70,9 @@ export interface MailVars {
   'email-changed': Recipient & At & { newEmail: string; supportLink: string };
   'account-suspended': Recipient & { reason: string; termsLink: string; supportLink: string };
   'account-deleted': Recipient & At;
+  'account-unlocked-by-support': Recipient & At & NotYouLinks;
+  '2fa-reset-by-support': Recipient & At & NotYouLinks & { securityLink: string };
+  'suspension-lifted': Recipient & At & { signInLink: string };
 }
 
 export interface RenderedMail {
@@ -347,6 +354,30 @@ function body(
         blocks: [p(tr('accountDeleted.body', { time })), p(tr('accountDeleted.after'))],
         footer: tr('accountDeleted.footer'),
       };
+    case 'account-unlocked-by-support': {
+      const x = vars as MailVars['account-unlocked-by-support'];
+      return { key: 'supportUnlocked', blocks: [p(tr('supportUnlocked.body', { time })), p(tr('supportUnlocked.password')), ...notYou(tr, x)] };
+    }
+    case '2fa-reset-by-support': {
+      const x = vars as MailVars['2fa-reset-by-support'];
+      return {
+        key: 'supportTwoFactorReset',
+        blocks: [
+          p(tr('supportTwoFactorReset.body', { time })),
+          p(tr('supportTwoFactorReset.after')),
+          p(tr('supportTwoFactorReset.setUp')),
+          { type: 'action', label: tr('supportTwoFactorReset.action'), url: checkedUrl(x.securityLink) },
+          ...notYou(tr, x),
+        ],
+      };
+    }
+    case 'suspension-lifted': {
+      const x = vars as MailVars['suspension-lifted'];
+      return {
+        key: 'suspensionLifted',
+        blocks: [p(tr('suspensionLifted.body', { time })), { type: 'action', label: tr('suspensionLifted.action'), url: checkedUrl(x.signInLink) }],
+      };
+    }
   }
 }
 
