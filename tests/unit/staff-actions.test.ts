@@ -156,7 +156,7 @@ describe('S4: each action does what it says, audited with the staff member as ac
     const [event] = await s.events();
     expect(event).toMatchObject({ type: 'staff.account-unlocked', actor: s.staff.agent, ip: '203.0.113.9', detail: { action: 'unlock', reason: 'Verified by video call' } });
     const mail = await latestMail(s.db, EMAIL);
-    expect(mail).toMatchObject({ kind: 'account-unlocked-by-support', locale: 'nl', subject: 'Support heeft je account ontgrendeld' });
+    expect(mail).toMatchObject({ kind: 'account-unlocked-by-support', locale: 'nl', subject: 'Support heeft je account gedeblokkeerd' });
     expect(mail!.text).not.toContain(PASSWORD);
     // The unlocked owner signs in again with the same password.
     expect(await signInWithPassword(s.db, { email: EMAIL, password: PASSWORD }, { ip: '198.51.100.1', userAgent: 'x', origin: ORIGIN })).toMatchObject({ ok: true });
@@ -200,7 +200,7 @@ describe('S4: each action does what it says, audited with the staff member as ac
     expect(await s.row()).toMatchObject({ suspendedAt: null, suspensionReason: null });
     expect(await signInWithPassword(s.db, { email: EMAIL, password: PASSWORD }, { ip: '198.51.100.1', userAgent: 'x', origin: ORIGIN })).toMatchObject({ ok: true });
     expect((await s.events()).find((e) => e.type === 'staff.suspension-lifted')).toMatchObject({ actor: s.staff.admin, detail: { action: 'lift-suspension', reason: 'Appeal granted' } });
-    expect(await latestMail(s.db, EMAIL)).toMatchObject({ kind: 'suspension-lifted', locale: 'nl', subject: 'Je account is niet langer geschorst' });
+    expect(await latestMail(s.db, EMAIL)).toMatchObject({ kind: 'suspension-lifted', locale: 'nl', subject: 'Je account is niet langer opgeschort' });
   });
 
   test('S4 / V7.4.2: endAllSessions ends every session of that account only, and audits', async () => {
