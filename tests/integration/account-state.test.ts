@@ -69,7 +69,7 @@ describe('V6.3.8 / checklist 13: no account state before the right password', ()
 });
 
 describe('A18: suspension', () => {
-  test('A18 / V7.4.2: a suspended user\'s old cookie is refused at once; after the right password they see the suspension page with the reason, /terms and /support, and cannot sign in', async () => {
+  test("A18 / V7.4.2: a suspended user's old cookie is refused at once; after the right password they see the suspension page with the reason, /terms and /support, and cannot sign in", async () => {
     const email = 'suspended@example.com';
     const device = await registerAndVerify(email);
     expect((await signIn(device, email)).status).toBe(303);
@@ -90,7 +90,7 @@ describe('A18: suspension', () => {
     expect(body).not.toContain('id="sign-in-password"');
   });
 
-  test('A18: the suspension page speaks the page\'s language (nl, fr)', async () => {
+  test("A18: the suspension page speaks the page's language (nl, fr)", async () => {
     const email = 'geschorst@example.com';
     await registerAndVerify(email, 'Jan Jansen', 'nl');
     await suspendAccount(db, agent, await userId(email), 'Spam');
@@ -103,7 +103,7 @@ describe('A18: suspension', () => {
     expect(fr).toContain('href="/fr/support"');
   });
 
-  test('A18: /terms redirects to the visitor\'s language; /nl, /en and /fr/terms show the terms of use', async () => {
+  test("A18: /terms redirects to the visitor's language; /nl, /en and /fr/terms show the terms of use", async () => {
     const res = await fetch(`${server.origin}/terms`, { redirect: 'manual', headers: { 'Accept-Language': 'fr-BE' } });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/fr/terms');

@@ -144,7 +144,7 @@ describe('S4: who may act, and a reason every time (refused actions change nothi
 });
 
 describe('S4: each action does what it says, audited with the staff member as actor', () => {
-  test('A12 / S4: unlockAccount clears the lock, voids the emailed unlock link and the failure counters, audits, and mails in the user\'s language', async () => {
+  test("A12 / S4: unlockAccount clears the lock, voids the emailed unlock link and the failure counters, audits, and mails in the user's language", async () => {
     const s = await setup({ locale: 'nl' });
     await actions.unlockAccount!.prepare(s);
     await s.db.insert(oneTimeTokens).values({ id: randomId(), purpose: 'unlock', userId: s.target, secretHash: hashSecret('x'), expiresAt: Date.now() + 60_000 });
@@ -228,7 +228,7 @@ describe('S4: each action does what it says, audited with the staff member as ac
 });
 
 describe('A19: deleteAccount removes or anonymises the personal data', () => {
-  test('A19 / checklist 38: personal data, sessions, devices, codes, key and tokens are gone; events stay without personal data; the confirmation goes out in the user\'s language', async () => {
+  test("A19 / checklist 38: personal data, sessions, devices, codes, key and tokens are gone; events stay without personal data; the confirmation goes out in the user's language", async () => {
     const s = await setup({ locale: 'fr' });
     const meta = { ip: '198.51.100.77', userAgent: 'Quackenbrowser/1.0', origin: ORIGIN };
     // Real traces of use: a failed and a good sign-in (events, rate-limit keys with the email), a session, a device, codes, a key, an email change in flight.
