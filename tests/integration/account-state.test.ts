@@ -115,6 +115,8 @@ describe('A18: suspension', () => {
       expect(body).toContain(`href="/${lang}/support"`);
     }
     expect((await fetch(`${server.origin}/de/terms`)).status).toBe(404);
+    const sitemap = await (await fetch(`${server.origin}/sitemap.xml`)).text();
+    for (const lang of ['nl', 'en', 'fr']) expect(sitemap).toContain(`<loc>${server.origin}/${lang}/terms</loc>`);
   });
 });
 
