@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { apiKeys, knownDevices, mailOutbox, oneTimeTokens, rateLimits, recoveryCodes, securityEvents, sessions, users, type Role } from '../../db/schema/index.ts';
 import { setRole } from '../../src/server/auth/admin.ts';
 import { hashSecret, randomId } from '../../src/server/auth/crypto.ts';
-import { erasedEmail } from '../../src/server/auth/erasure.ts';
+import { anonymisedEventDetail, erasedEmail } from '../../src/server/auth/erasure.ts';
 import { hashPassword } from '../../src/server/auth/password.ts';
 import { createSession, validateSessionToken } from '../../src/server/auth/session.ts';
 import { signInWithPassword } from '../../src/server/auth/sign-in.ts';
@@ -275,5 +275,20 @@ describe('A19: deleteAccount removes or anonymises the personal data', () => {
     expect(confirmation).toMatchObject({ to: erasedEmail(s.target), locale: 'fr', subject: 'Votre compte a été supprimé' });
     expect(await s.db.select().from(mailOutbox).where(eq(mailOutbox.to, EMAIL))).toHaveLength(0);
 
+  });
+});
+
+describe('A19: what the security log keeps of a deleted account', () => {
+  const identity = { id: 'u1', email: 'jan.de.vries@example.com', name: 'Jan de Vries', username: 'jandevries-1234' };
+  test('A19: only code fields are kept; addresses, countries, key and session ids are dropped; free text loses the name, email and username (whole words)', () => {
+    expect(anonymisedEventDetail({ to: 'j***@example.org', from: 'j***@example.com' }, identity)).toBeNull();
+    expect(anonymisedEventDetail({ newDevice: true, country: 'NL', outboxId: 4 }, identity)).toEqual({ newDevice: true });
+    expect(anonymisedEventDetail({ keyId: 'abc123' }, identity)).toBeNull();
+    expect(anonymisedEventDetail({ reason: 'wrong-password', count: 3 }, identity)).toEqual({ reason: 'wrong-password', count: 3 });
+    expect(anonymisedEventDetail({ action: 'suspend', reason: 'JAN DE VRIES (jan.de.vries@example.com, jandevries-1234) spammed in January' }, identity)).toEqual({
+      action: 'suspend',
+      reason: '[removed] ([removed], [removed]) spammed in January',
+    });
+    expect(anonymisedEventDetail(null, identity)).toBeNull();
   });
 });

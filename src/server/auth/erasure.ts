@@ -46,7 +46,8 @@ function identifiers(identity: ErasedIdentity): string[] {
 
 function redact(text: string, words: string[]): string {
   let out = text;
-  for (const word of words) out = out.replace(new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'), '[removed]');
+  // Whole words only ("Jan" goes, "January" stays), case-insensitive.
+  for (const word of words) out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'giu'), '[removed]');
   return out;
 }
 
