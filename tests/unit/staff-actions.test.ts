@@ -21,7 +21,7 @@ import {
   unlockAccount,
   type StaffActor,
 } from '../../src/server/auth/staff-actions.ts';
-import { latestMail, sendMail } from '../../src/server/mail/mailer.ts';
+import { closeMailer, latestMail, sendMail } from '../../src/server/mail/mailer.ts';
 import { tempDb } from '../helpers/kb.ts';
 
 const cleanups: Array<() => void> = [];
@@ -275,6 +275,24 @@ describe('A19: deleteAccount removes or anonymises the personal data', () => {
     expect(confirmation).toMatchObject({ to: erasedEmail(s.target), locale: 'fr', subject: 'Votre compte a été supprimé' });
     expect(await s.db.select().from(mailOutbox).where(eq(mailOutbox.to, EMAIL))).toHaveLength(0);
 
+  });
+});
+
+describe('A19: a failed confirmation does not undo the deletion', () => {
+  test('A19: when SMTP refuses the confirmation, the account is still deleted, the agent is told (confirmationSent: false), and the mail record keeps no address', async () => {
+    const s = await setup({ locale: 'en' });
+    // A port nothing listens on: the connection is refused at once.
+    process.env.SMTP_URL = 'smtp://127.0.0.1:9';
+    try {
+      expect(await deleteAccount(s.db, s.actor(s.staff.agent), s.target, 'Customer request, verified')).toEqual({ ok: true, confirmationSent: false });
+    } finally {
+      delete process.env.SMTP_URL;
+      closeMailer();
+    }
+    expect((await s.row()).deletedAt).toBeGreaterThan(0);
+    const [record] = await s.db.select().from(mailOutbox).where(eq(mailOutbox.kind, 'account-deleted'));
+    expect(record).toMatchObject({ to: erasedEmail(s.target), transport: 'smtp', sentAt: null, text: '' });
+    expect(record!.error).toBeTruthy();
   });
 });
 
