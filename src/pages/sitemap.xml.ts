@@ -13,6 +13,8 @@ export const GET: APIRoute = async ({ url }) => {
   const kb = await getKb(await getDb());
   const pages: Array<{ paths: Record<string, string>; lastmod?: number }> = [
     { paths: Object.fromEntries(locales.map((l) => [l, homeUrl(l)])) },
+    // A18: the terms of use are a public page too.
+    { paths: Object.fromEntries(locales.map((l) => [l, `/${l}/terms`])) },
     ...kb.areas.map((a) => ({ paths: Object.fromEntries(locales.map((l) => [l, areaUrl(l, a.slug)])) })),
     ...kb.entries.map((e) => ({
       paths: Object.fromEntries(locales.map((l) => [l, entryUrl(l, e.area.slug, e.slug)])),

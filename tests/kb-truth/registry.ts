@@ -20,6 +20,8 @@ const API_KEYS = 'tests/integration/api-keys.test.ts';
 const API_KEYS_UNIT = 'tests/unit/api-keys.test.ts';
 const CHECKLIST = 'tests/integration/security-checklist.test.ts';
 const PASTE = 'tests/e2e/password-fields.test.ts';
+const STAFF = 'tests/unit/staff-actions.test.ts';
+const STATE = 'tests/integration/account-state.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
   'where-to-sign-in': [
@@ -86,6 +88,7 @@ export const proven: Record<string, TestRef[]> = {
   ],
   'locked-sign-in-message': [
     { file: AUTH, test: 'V6.3.1: after 10 wrong passwords in 15 minutes the 11th attempt is refused even with the right password' },
+    { file: STATE, test: 'A12: after the right password a locked account gets its own page: why, and what to do; an expired unlock link is renewed' },
   ],
   'how-passwords-stored': [{ file: PASSWORD, test: 'A21 / V11.4.2: hashes are argon2id with the OWASP parameters (m=19456, t=2, p=1)' }],
   'session-expiry': [
@@ -144,6 +147,22 @@ export const proven: Record<string, TestRef[]> = {
     { file: API_KEYS, test: 'A17: regenerating revokes the old key at once; the new key works' },
     { file: API_KEYS, test: 'A21: more than 15 minutes after a confirmation, no password is refused and nothing changes; the right password works' },
   ],
+  // A18. "/support works without signing in" is the public support form's own test (T6).
+  'account-suspended': [
+    { file: STAFF, test: 'S4 / N2: %s with the reason %s is refused and changes nothing' },
+    { file: STAFF, test: 'A18 / V7.4.2 / checklist 38: suspendAccount ends every session at once, keeps the reason, and mails it with /terms and /support' },
+    { file: STATE, test: "A18 / V7.4.2: a suspended user's old cookie is refused at once; after the right password they see the suspension page with the reason, /terms and /support, and cannot sign in" },
+    { file: STATE, test: "A18: /terms redirects to the visitor's language; /nl, /en and /fr/terms show the terms of use" },
+  ],
+  // A19. The request through /contact (signed in, or by email with verification) is the contact form's own test (T6).
+  'delete-account': [
+    { file: STAFF, test: 'S4: %s by the %s role is refused as forbidden and changes nothing' },
+    { file: STAFF, test: "A19 / checklist 38: personal data, sessions, devices, codes, key and tokens are gone; events stay without personal data; the confirmation goes out in the user's language" },
+  ],
+  'what-deletion-removes': [
+    { file: STAFF, test: "A19 / checklist 38: personal data, sessions, devices, codes, key and tokens are gone; events stay without personal data; the confirmation goes out in the user's language" },
+    { file: STATE, test: 'A19 / V7.4.2: after deleteAccount the old cookie is refused, the email cannot sign in (answered like an unknown email), and the database file holds none of the personal data' },
+  ],
 };
 
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
@@ -164,15 +183,14 @@ export const pending: Record<string, string> = {
   'mandatory-2fa': 'A9: the mandatory-2FA policy',
   'staff-2fa': 'A9: staff roles require 2FA',
   'account-locked-why': 'A12: five wrong 2FA codes (the ten wrong passwords are proven in auth.test.ts)',
-  'unlock-account': 'A12: unlock by an agent and with a 2FA code (the email link is proven in auth.test.ts)',
+  'unlock-account':
+    'A12: the 2FA code with the unlock link (two-factor work); the email link is proven in auth.test.ts, the unlock by an agent after manual verification in account-state.test.ts ("A12 / S4: an agent unlocks …") and staff-actions.test.ts',
   'lost-2fa-device': 'A13: recovery codes at sign-in',
-  // Steps 1–2 (Recover account → manual verification request → a support ticket) are proven by
-  // tests/integration/support.test.ts › 'A13: Recover account leads to a manual verification request, which becomes a support ticket'.
-  'no-recovery-codes-left': 'A13 / S4: support resetting 2FA after verifying (resetTwoFactor) and "email alone cannot turn off 2FA" (checklist 24, V6.4.4) are not proven yet',
-  'account-suspended': 'A18: suspension by staff',
-  'delete-account': 'A19: deletion by support',
-  'what-deletion-removes': 'A19: deletion by support',
+  // The ticket (tests/integration/support.test.ts › 'A13: Recover account leads to a manual verification request, which becomes a support ticket')
+  // and the 2FA reset by support (staff-actions.test.ts › 'A13 / V7.4.3 / checklist 38: resetTwoFactor …') are proven.
+  'no-recovery-codes-left': 'A13 / V6.4.4: "email alone cannot turn off 2FA" (checklist 24) is not proven yet',
   'notification-preferences': 'A20: the claim that every security email goes out needs the remaining security emails (2FA, email change)',
   'reauth-sensitive-changes': 'A21: sudo mode for 2FA, recovery codes, email, password and API key changes',
-  'security-log': 'A21: events for 2FA changes and staff account actions',
+  'security-log':
+    'A21: events for 2FA changes (two-factor work); staff account actions with actor, time and IP are proven in staff-actions.test.ts and account-state.test.ts',
 };

@@ -35,6 +35,9 @@ const samples: { [K in MailKind]: MailVars[K] } = {
   'account-suspended': { name: 'Jan', reason: 'Spam in tickets', termsLink: `${origin}/en/terms`, supportLink: `${origin}/en/support` },
   'account-deleted': { name: 'Jan', time },
   'ticket-received': { name: 'Jan', ticketNumber: 1001, subject: 'Lost my phone', confirmLink: `${origin}/en/support/confirm?token=confirm-secret` },
+  'account-unlocked-by-support': { name: 'Jan', time, ...notYou },
+  '2fa-reset-by-support': { name: 'Jan', time, securityLink: `${origin}/en/account`, ...notYou },
+  'suspension-lifted': { name: 'Jan', time, signInLink: `${origin}/en/login` },
 };
 
 /** Every link-like var of a sample (any string value that is a URL). */

@@ -30,7 +30,16 @@ export type SecurityEventType =
   | 'email.change-failed'
   | 'email.change-address-taken'
   | 'email.changed'
-  | 'password.reset';
+  | 'password.reset'
+  // S4 / A18 / A19 / S5: staff account actions (actor = the staff member's id, detail {action, reason})
+  | 'staff.account-unlocked'
+  | 'staff.two-factor-reset'
+  | 'staff.account-suspended'
+  | 'staff.suspension-lifted'
+  | 'staff.sessions-ended'
+  | 'staff.account-deleted'
+  | 'staff.role-changed'
+  | 'account.admin-created';
 
 export interface RequestMeta {
   ip: string;

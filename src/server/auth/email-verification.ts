@@ -1,7 +1,7 @@
 // A2: an account is active only once its email is verified, by a 6-digit code (10 minutes) or a
 // link (24 hours) from the same email. Single use; 5 wrong codes end it (ASVS V6.6.3); a code of
 // one request cannot complete another (V6.6.2: the code is checked against its own token only).
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { oneTimeTokens, users } from '../../../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { hashSecret, randomDigits, randomId, randomSecret, secretsEqual, splitToken } from './crypto.ts';
@@ -93,4 +93,16 @@ export async function pendingVerificationUser(db: Db, pendingId: string) {
     .limit(1);
   const row = rows[0];
   return row && row.verified === null ? row : undefined;
+}
+
+/** A2: the newest verification of an unverified account — after the right password, the sign-in page hands it to this browser so the code can be typed or a new email sent. */
+export async function pendingVerificationIdOf(db: Db, userId: string): Promise<string | undefined> {
+  const rows = await db
+    .select({ id: oneTimeTokens.id })
+    .from(oneTimeTokens)
+    .innerJoin(users, eq(users.id, oneTimeTokens.userId))
+    .where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.purpose, 'verify-email'), isNull(users.emailVerifiedAt)))
+    .orderBy(desc(oneTimeTokens.createdAt))
+    .limit(1);
+  return rows[0]?.id;
 }

@@ -2,17 +2,20 @@
 // holds until ownership is verified — a single-use, expiring unlock link sent to the account's
 // email (plus a 2FA code where 2FA is on), or an agent — and it ends every session (V7.4.2).
 // Unlocking never reveals the password.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { oneTimeTokens, users } from '../../../db/schema/index.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import { recordEvent, type RequestMeta } from '../audit/events.ts';
 import type { Db } from '../db/client.ts';
 import { sendMail } from '../mail/mailer.ts';
 import { hashSecret, randomId, randomSecret, secretsEqual, splitToken } from './crypto.ts';
-import { reset } from './rate-limit.ts';
+import { consume, LIMITS, reset } from './rate-limit.ts';
 import { invalidateUserSessions } from './session.ts';
 
 export type LockReason = 'wrong-passwords' | 'wrong-codes' | 'unusual-activity';
+const LOCK_REASONS: readonly string[] = ['wrong-passwords', 'wrong-codes', 'unusual-activity'] satisfies LockReason[];
+/** A stored lock reason as one of the known codes (anything else reads as unusual activity). */
+export const lockReasonOf = (value: string | null | undefined): LockReason => (value && LOCK_REASONS.includes(value) ? (value as LockReason) : 'unusual-activity');
 export const UNLOCK_LINK_TTL_MS = 24 * 60 * 60_000;
 
 export async function lockAccount(
@@ -28,19 +31,42 @@ export async function lockAccount(
     .where(and(eq(users.id, user.id), isNull(users.lockedAt)));
   if (result.rowsAffected !== 1) return false; // already locked
   await invalidateUserSessions(db, user.id);
+  await recordEvent(db, { type: 'account.locked', userId: user.id, actor: meta.actor ?? 'system', ip: meta.ip, userAgent: meta.userAgent, detail: { reason } });
+  await sendUnlockLink(db, user, reason, meta.origin, now);
+  return true;
+}
+
+/** A new single-use unlock link (the previous one stops working), emailed to the account's address. */
+async function sendUnlockLink(db: Db, user: { id: string; email: string; name: string; locale: string }, reason: LockReason, origin: string, now: number): Promise<void> {
   const id = randomId();
   const secret = randomSecret();
   await db.batch([
     db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, user.id), eq(oneTimeTokens.purpose, 'unlock'))),
     db.insert(oneTimeTokens).values({ id, purpose: 'unlock', userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt: now + UNLOCK_LINK_TTL_MS }),
   ]);
-  await recordEvent(db, { type: 'account.locked', userId: user.id, actor: meta.actor ?? 'system', ip: meta.ip, userAgent: meta.userAgent, detail: { reason } });
   await sendMail(db, {
     to: user.email,
     kind: 'account-locked',
     locale: user.locale as Locale,
-    vars: { name: user.name, reason, unlockLink: `${meta.origin}/${user.locale}/unlock?token=${id}.${secret}` },
+    vars: { name: user.name, reason, unlockLink: `${origin}/${user.locale}/unlock?token=${id}.${secret}` },
   });
+}
+
+/**
+ * A12: the owner of a locked account (they just gave the right password) whose unlock link has
+ * expired or was used gets a new one, at most 3 per 15 minutes. True when a link was sent now.
+ */
+export async function renewUnlockLink(db: Db, userId: string, origin: string, now = Date.now()): Promise<boolean> {
+  const user = (await db.select().from(users).where(eq(users.id, userId)).limit(1))[0];
+  if (!user || user.lockedAt === null || user.deletedAt !== null) return false;
+  const live = await db
+    .select({ id: oneTimeTokens.id })
+    .from(oneTimeTokens)
+    .where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.purpose, 'unlock'), isNull(oneTimeTokens.usedAt), gt(oneTimeTokens.expiresAt, now)))
+    .limit(1);
+  if (live.length > 0) return false;
+  if (!(await consume(db, `mail:unlock:${userId}`, LIMITS.verificationEmail, now)).ok) return false;
+  await sendUnlockLink(db, user, lockReasonOf(user.lockReason), origin, now);
   return true;
 }
 

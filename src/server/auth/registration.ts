@@ -41,7 +41,7 @@ export function validateRegistration(input: RegistrationInput): { errors: Regist
   return { errors, name, email, password };
 }
 
-function usernameFrom(email: string): string {
+export function usernameFrom(email: string): string {
   const base = email.split('@')[0]!.normalize('NFKD').replace(/[^a-z0-9]+/g, '').slice(0, 20) || 'user';
   return `${base}-${randomDigits(4)}`;
 }

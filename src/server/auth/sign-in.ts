@@ -15,7 +15,7 @@ export type SignInResult =
   | { ok: true; token: string; expiresAt: number; userId: string; locale: string; needsTwoFactor: boolean }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'rate-limited'; retryAfter: number }
-  | { ok: false; reason: 'locked'; lockReason: string }
+  | { ok: false; reason: 'locked'; lockReason: string; userId: string }
   | { ok: false; reason: 'suspended'; suspensionReason: string }
   | { ok: false; reason: 'unverified'; userId: string };
 
@@ -46,7 +46,7 @@ export async function signInWithPassword(
   const valid = await verifyPassword(user.passwordHash, password);
   if (user.lockedAt !== null) {
     await recordEvent(db, { type: 'sign-in.refused', userId: user.id, actor: 'anonymous', ...meta, detail: { reason: 'locked' } });
-    return valid ? { ok: false, reason: 'locked', lockReason: user.lockReason ?? 'unusual-activity' } : { ok: false, reason: 'invalid' };
+    return valid ? { ok: false, reason: 'locked', lockReason: user.lockReason ?? 'unusual-activity', userId: user.id } : { ok: false, reason: 'invalid' };
   }
   if (!valid) {
     const failures = await consume(db, wrongKey, LIMITS.wrongPassword);

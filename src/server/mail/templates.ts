@@ -22,6 +22,10 @@ export const mailKinds = [
   'account-suspended',
   'account-deleted',
   'ticket-received',
+  // S4: notices of actions taken by support staff
+  'account-unlocked-by-support',
+  '2fa-reset-by-support',
+  'suspension-lifted',
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
@@ -69,6 +73,9 @@ export interface MailVars {
   'account-deleted': Recipient & At;
   /** T6: the acknowledgement of a support request; `confirmLink` when the sender must confirm the address. */
   'ticket-received': Recipient & { ticketNumber: number; subject: string; confirmLink?: string; validHours?: number };
+  'account-unlocked-by-support': Recipient & At & NotYouLinks;
+  '2fa-reset-by-support': Recipient & At & NotYouLinks & { securityLink: string };
+  'suspension-lifted': Recipient & At & { signInLink: string };
 }
 
 export interface RenderedMail {
@@ -374,6 +381,30 @@ function body(
         ],
         footer: tr('ticketReceived.footer'),
         subjectVars: { number: String(x.ticketNumber) },
+      };
+    }
+    case 'account-unlocked-by-support': {
+      const x = vars as MailVars['account-unlocked-by-support'];
+      return { key: 'supportUnlocked', blocks: [p(tr('supportUnlocked.body', { time })), p(tr('supportUnlocked.password')), ...notYou(tr, x)] };
+    }
+    case '2fa-reset-by-support': {
+      const x = vars as MailVars['2fa-reset-by-support'];
+      return {
+        key: 'supportTwoFactorReset',
+        blocks: [
+          p(tr('supportTwoFactorReset.body', { time })),
+          p(tr('supportTwoFactorReset.after')),
+          p(tr('supportTwoFactorReset.setUp')),
+          { type: 'action', label: tr('supportTwoFactorReset.action'), url: checkedUrl(x.securityLink) },
+          ...notYou(tr, x),
+        ],
+      };
+    }
+    case 'suspension-lifted': {
+      const x = vars as MailVars['suspension-lifted'];
+      return {
+        key: 'suspensionLifted',
+        blocks: [p(tr('suspensionLifted.body', { time })), { type: 'action', label: tr('suspensionLifted.action'), url: checkedUrl(x.signInLink) }],
       };
     }
   }

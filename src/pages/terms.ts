@@ -1,0 +1,3 @@
+import { redirectToLocalized } from '../lib/bare-redirect.ts';
+
+export const GET = redirectToLocalized('terms');
