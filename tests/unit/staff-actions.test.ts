@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, test } from 'vitest';
-import { apiKeys, knownDevices, mailOutbox, oneTimeTokens, rateLimits, recoveryCodes, securityEvents, sessions, users, type Role } from '../../db/schema/index.ts';
+import { apiKeys, knownDevices, mailOutbox, oneTimeTokens, rateLimits, recoveryCodes, securityEvents, sessions, ticketEvents, ticketMessages, tickets, users, type Role } from '../../db/schema/index.ts';
 import { setRole } from '../../src/server/auth/admin.ts';
 import { hashSecret, randomId } from '../../src/server/auth/crypto.ts';
 import { anonymisedEventDetail, erasedEmail } from '../../src/server/auth/erasure.ts';
@@ -22,6 +22,7 @@ import {
   type StaffActor,
 } from '../../src/server/auth/staff-actions.ts';
 import { closeMailer, latestMail, sendMail } from '../../src/server/mail/mailer.ts';
+import { addMessage, createTicket } from '../../src/server/tickets/tickets.ts';
 import { tempDb } from '../helpers/kb.ts';
 
 const cleanups: Array<() => void> = [];
@@ -242,6 +243,11 @@ describe('A19: deleteAccount removes or anonymises the personal data', () => {
     await s.db.insert(oneTimeTokens).values({ id: randomId(), purpose: 'email-change', userId: s.target, secretHash: hashSecret('x'), email: 'zeb.new@example.org', expiresAt: Date.now() + 60_000 });
     await sendMail(s.db, { to: 'zeb.new@example.org', kind: 'email-change-confirm', locale: 'fr', vars: { name: NAME, link: `${ORIGIN}/fr/account/confirm-email?token=abc` } });
     await suspendAccount(s.db, s.actor(s.staff.agent), s.target, `${NAME} spammed; see ${EMAIL}`);
+    // Support tickets: one opened signed in, one sent from the address without signing in (with an agent's reply).
+    const signedInTicket = await createTicket(s.db, { customerId: s.target, senderEmail: EMAIL, senderName: NAME, unverifiedSender: false, subject: `Account of ${NAME}`, body: `I am ${NAME}`, topic: 'question', locale: 'fr' });
+    const publicTicket = await createTicket(s.db, { customerId: null, senderEmail: EMAIL, senderName: NAME, unverifiedSender: true, subject: 'Delete my account', body: `Please delete it. ${NAME}`, topic: 'deletion-request', locale: 'fr' });
+    await addMessage(s.db, { ticketId: publicTicket.ticket.id, authorId: s.staff.agent, authorKind: 'agent', body: `Bonjour ${NAME}, we will.` });
+    const other = await createTicket(s.db, { customerId: s.staff.customer, senderEmail: 'someone@example.com', senderName: 'Someone', unverifiedSender: false, subject: 'Unrelated', body: 'Other customer', topic: 'question', locale: 'en' });
 
     const result = await deleteAccount(s.db, s.actor(s.staff.agent), s.target, `Request from ${NAME} by ticket, address verified`);
     expect(result).toEqual({ ok: true, confirmationSent: true });
@@ -261,6 +267,13 @@ describe('A19: deleteAccount removes or anonymises the personal data', () => {
     expect(await validateSessionToken(s.db, token)).toBeNull();
     for (const table of [sessions, knownDevices, recoveryCodes, apiKeys, oneTimeTokens]) expect(await s.db.select().from(table).where(eq(table.userId, s.target)), table === sessions ? 'sessions' : undefined).toHaveLength(0);
     expect(await signInWithPassword(s.db, { email: EMAIL, password: PASSWORD }, meta)).toEqual({ ok: false, reason: 'invalid' });
+    // Their tickets are gone with their messages and live events; another customer's ticket stays.
+    const ticketIds = (await s.db.select({ id: tickets.id }).from(tickets)).map((t) => t.id);
+    expect(ticketIds).toEqual([other.ticket.id]);
+    for (const id of [signedInTicket.ticket.id, publicTicket.ticket.id]) {
+      expect(await s.db.select().from(ticketMessages).where(eq(ticketMessages.ticketId, id))).toHaveLength(0);
+      expect(await s.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id))).toHaveLength(0);
+    }
 
     // The log keeps every event (type, time, actor) — without IP, browser or personal detail.
     const events = await s.events();

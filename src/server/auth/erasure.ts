@@ -2,9 +2,9 @@
 // keeps the security log's events together) with every personal field replaced; everything that
 // hangs off the account goes; the security log keeps each event's type, time and actor, but no
 // IP, browser or personal detail; mail records to the account's addresses keep no address or body.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { apiKeys, knownDevices, mailOutbox, oneTimeTokens, recoveryCodes, securityEvents, sessions, users } from '../../../db/schema/index.ts';
+import { apiKeys, knownDevices, mailOutbox, oneTimeTokens, recoveryCodes, securityEvents, sessions, tickets, users } from '../../../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 
 export interface ErasedIdentity {
@@ -105,6 +105,10 @@ export function erasureStatements(
       .filter((e) => e.detail !== null)
       .map((e) => db.update(securityEvents).set({ detail: anonymisedEventDetail(e.detail, identity) }).where(and(eq(securityEvents.id, e.id), eq(securityEvents.userId, id)))),
     db.update(mailOutbox).set({ to: erasedEmail(id), text: '', html: '' }).where(inArray(mailOutbox.to, options.mailAddresses)),
+    // The person's support tickets — signed in, or sent from one of the account's addresses —
+    // with their messages, live events and confirmation links (cascade): their own words and
+    // the staff's replies to them both speak of the person. The audit record of the deletion stays.
+    db.delete(tickets).where(or(eq(tickets.customerId, id), inArray(tickets.senderEmail, options.mailAddresses))),
   ];
 }
 
