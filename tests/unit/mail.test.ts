@@ -35,6 +35,7 @@ const samples: { [K in MailKind]: MailVars[K] } = {
   'account-suspended': { name: 'Jan', reason: 'Spam in tickets', termsLink: `${origin}/en/terms`, supportLink: `${origin}/en/support` },
   'account-deleted': { name: 'Jan', time },
   'ticket-received': { name: 'Jan', ticketNumber: 1001, subject: 'Lost my phone', confirmLink: `${origin}/en/support/confirm?token=confirm-secret` },
+  'ticket-reply': { name: 'Jan', ticketNumber: 1001, subject: 'Lost my phone', agentName: 'Sam', reply: 'Hello Jan,\n\nTry <b>this</b>.', link: `${origin}/en/support/tickets/1001`, signedIn: true },
   'account-unlocked-by-support': { name: 'Jan', time, ...notYou },
   '2fa-reset-by-support': { name: 'Jan', time, securityLink: `${origin}/en/account`, ...notYou },
   'suspension-lifted': { name: 'Jan', time, signInLink: `${origin}/en/login` },

@@ -7,7 +7,7 @@ import { tickets, users } from '../../db/schema/index.ts';
 import { randomId } from '../../src/server/auth/crypto.ts';
 import { InProcessEventBus, type BusMessage } from '../../src/server/live/bus.ts';
 import { enterPresence, isPresent, presentUsers, refreshPresenceNow, STALE_MS } from '../../src/server/live/presence.ts';
-import { channels, latestPosition, publishTicketEvents, queueSource, ticketEventStatement, ticketSource, type TicketEvent } from '../../src/server/tickets/live-events.ts';
+import { channels, eventsOf, latestPosition, publishTicketEvents, queueSource, ticketEventStatement, ticketSource, type TicketEvent } from '../../src/server/tickets/live-events.ts';
 import { tempDb } from '../helpers/kb.ts';
 
 const cleanups: Array<() => void> = [];
@@ -26,7 +26,7 @@ async function setup() {
   };
   const record = async (ticketId: string, type: 'message' | 'status', data: Record<string, unknown>, customerVisible = true): Promise<TicketEvent> => {
     const [rows] = await h.db.batch([ticketEventStatement(h.db, { ticketId, type, data, customerVisible, at: Date.now() })]);
-    return rows[0]!;
+    return eventsOf(rows)[0]!;
   };
   return { db: h.db, addTicket, record };
 }

@@ -22,6 +22,8 @@ export const mailKinds = [
   'account-suspended',
   'account-deleted',
   'ticket-received',
+  // T5: an agent's reply, for a customer who is not watching the ticket
+  'ticket-reply',
   // S4: notices of actions taken by support staff
   'account-unlocked-by-support',
   '2fa-reset-by-support',
@@ -73,6 +75,8 @@ export interface MailVars {
   'account-deleted': Recipient & At;
   /** T6: the acknowledgement of a support request; `confirmLink` when the sender must confirm the address. */
   'ticket-received': Recipient & { ticketNumber: number; subject: string; confirmLink?: string; validHours?: number };
+  /** T5: `link` leads back to the ticket (signed-in customers) or to /support (public senders, T6). */
+  'ticket-reply': Recipient & { ticketNumber: number; subject: string; agentName: string; reply: string; link: string; signedIn: boolean };
   'account-unlocked-by-support': Recipient & At & NotYouLinks;
   '2fa-reset-by-support': Recipient & At & NotYouLinks & { securityLink: string };
   'suspension-lifted': Recipient & At & { signInLink: string };
@@ -99,7 +103,9 @@ type Block =
   | { type: 'p'; text: string; small?: boolean }
   | { type: 'code'; label: string; code: string }
   | { type: 'action'; label: string; url: string }
-  | { type: 'facts'; rows: [label: string, value: string][] };
+  | { type: 'facts'; rows: [label: string, value: string][] }
+  /** Someone's own words (a reply), kept as plain text with its line breaks. */
+  | { type: 'quote'; text: string };
 
 export function mailLocale(value: string): Locale {
   return isLocale(value) ? value : defaultLocale;
@@ -383,6 +389,27 @@ function body(
         subjectVars: { number: String(x.ticketNumber) },
       };
     }
+    case 'ticket-reply': {
+      const x = vars as MailVars['ticket-reply'];
+      // T7: the reply is an agent's plain text — escaped like every value, line breaks kept.
+      return {
+        key: 'ticketReply',
+        blocks: [
+          p(x.agentName.trim() ? tr('ticketReply.intro', { agent: x.agentName.replace(/\s+/g, ' ').trim() }) : tr('ticketReply.introNoName')),
+          facts([
+            [tr('ticketReply.number'), `#${x.ticketNumber}`],
+            [tr('ticketReply.subjectLabel'), x.subject.replace(/\s+/g, ' ').trim()],
+          ]),
+          { type: 'quote', text: x.reply },
+          x.signedIn
+            ? { type: 'action', label: tr('ticketReply.action'), url: checkedUrl(x.link) }
+            : { type: 'action', label: tr('ticketReply.actionPublic'), url: checkedUrl(x.link) },
+          p(x.signedIn ? tr('ticketReply.answer') : tr('ticketReply.answerPublic', { number: String(x.ticketNumber) })),
+        ],
+        footer: tr('ticketReply.footer'),
+        subjectVars: { number: String(x.ticketNumber) },
+      };
+    }
     case 'account-unlocked-by-support': {
       const x = vars as MailVars['account-unlocked-by-support'];
       return { key: 'supportUnlocked', blocks: [p(tr('supportUnlocked.body', { time })), p(tr('supportUnlocked.password')), ...notYou(tr, x)] };
@@ -422,6 +449,8 @@ function toText(blocks: Block[], footer: string, label: (text: string) => string
         return `${label(b.label)}\n${b.url}`;
       case 'facts':
         return b.rows.map(([name, value]) => `${label(name)} ${value}`).join('\n');
+      case 'quote':
+        return b.text.split('\n').map((line) => `> ${line}`.trimEnd()).join('\n');
     }
   });
   return `${parts.join('\n\n')}\n\n-- \n${footer}\n`;
@@ -459,6 +488,8 @@ function toHtml(lang: Locale, subject: string, blocks: Block[], footer: string, 
               .join('') +
             `</table>`
           );
+        case 'quote':
+          return `<blockquote style="margin:0 0 16px;padding:8px 16px;border-left:4px solid #d1d5db;white-space:pre-wrap;${TEXT}">${e(b.text)}</blockquote>`;
       }
     })
     .join('\n');

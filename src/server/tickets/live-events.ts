@@ -4,7 +4,7 @@
 // customer may see — never an internal note) and the staff queue (every event of every ticket).
 // Streams resume from the stored record (see ../live/stream.ts), so a lost notification costs a
 // catch-up read, never an event.
-import { and, asc, eq, gt, isNotNull, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, max, SQL, sql } from 'drizzle-orm';
 import { ticketEvents, ticketMessages, tickets, users, type MessageAuthorKind, type TicketEventType } from '../../../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { getEventBus, type BusMessage, type EventBus } from '../live/bus.ts';
@@ -21,27 +21,49 @@ export const channels = {
 /** Events read per catch-up query. */
 export const EVENT_PAGE_SIZE = 200;
 
+/** An event row as the raw INSERT … RETURNING gives it (column names, JSON as text). */
+interface RawEventRow {
+  id: number;
+  ticket_id: string;
+  seq: number;
+  customer_seq: number | null;
+  type: TicketEventType;
+  data: string;
+  created_at: number;
+}
+
+/** The events a batch returned (an empty list when the change did not happen). */
+export function eventsOf(rows: unknown): TicketEvent[] {
+  return (rows as RawEventRow[]).map((r) => ({
+    id: Number(r.id),
+    ticketId: r.ticket_id,
+    seq: Number(r.seq),
+    customerSeq: r.customer_seq === null ? null : Number(r.customer_seq),
+    type: r.type,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    createdAt: Number(r.created_at),
+  }));
+}
+
 /**
  * The INSERT of one event, for the batch that makes the change. Positions are computed inside the
  * statement, which SQLite runs under its write lock: two writers never get the same position.
+ * `onlyIfChanged`: write the event only when the batch's previous statement changed a row (a
+ * conditional UPDATE that found the ticket in the wrong state records nothing). Read the result
+ * with `eventsOf`.
  */
 export function ticketEventStatement(
   db: Db,
-  event: { ticketId: string; type: TicketEventType; data: Record<string, unknown> | SQL; customerVisible: boolean; at: number },
+  event: { ticketId: string; type: TicketEventType; data: Record<string, unknown> | SQL; customerVisible: boolean; at: number; onlyIfChanged?: boolean },
 ) {
-  const nextSeq = sql`(SELECT COALESCE(MAX(${ticketEvents.seq}), 0) + 1 FROM ${ticketEvents} WHERE ${ticketEvents.ticketId} = ${event.ticketId})`;
-  const nextCustomerSeq = sql`(SELECT COALESCE(MAX(${ticketEvents.customerSeq}), 0) + 1 FROM ${ticketEvents} WHERE ${ticketEvents.ticketId} = ${event.ticketId})`;
-  return db
-    .insert(ticketEvents)
-    .values({
-      ticketId: event.ticketId,
-      seq: nextSeq,
-      customerSeq: event.customerVisible ? nextCustomerSeq : null,
-      type: event.type,
-      data: event.data,
-      createdAt: event.at,
-    })
-    .returning();
+  const t = event.ticketId;
+  const nextSeq = sql`(SELECT COALESCE(MAX(seq), 0) + 1 FROM ticket_events WHERE ticket_id = ${t})`;
+  const nextCustomerSeq = event.customerVisible ? sql`(SELECT COALESCE(MAX(customer_seq), 0) + 1 FROM ticket_events WHERE ticket_id = ${t})` : sql`NULL`;
+  const data = event.data instanceof SQL ? event.data : sql`${JSON.stringify(event.data)}`;
+  return db.all<RawEventRow>(sql`INSERT INTO ticket_events (ticket_id, seq, customer_seq, type, data, created_at)
+    SELECT ${t}, ${nextSeq}, ${nextCustomerSeq}, ${event.type}, ${data}, ${event.at}
+    ${event.onlyIfChanged ? sql`WHERE changes() > 0` : sql``}
+    RETURNING id, ticket_id, seq, customer_seq, type, data, created_at`);
 }
 
 /** What every event says about its ticket, read inside the batch (after the change): number, subject, status. */
@@ -71,11 +93,14 @@ export function messageEventStatement(
 }
 
 /** T4 / S2: the event of a status (or assignment) change made earlier in the same batch. */
-export function ticketChangeEventStatement(db: Db, change: { ticketId: string; type: 'status' | 'assigned' | 'rated'; customerVisible: boolean; at: number; by?: string | null }) {
+export function ticketChangeEventStatement(
+  db: Db,
+  change: { ticketId: string; type: 'status' | 'assigned' | 'rated'; customerVisible: boolean; at: number; by?: string | null; onlyIfChanged?: boolean },
+) {
   const data = sql`json_object('by', ${change.by ?? null},
     'assigneeId', (SELECT ${tickets.assigneeId} FROM ${tickets} WHERE ${tickets.id} = ${change.ticketId}),
     ${ticketSummarySql(change.ticketId)})`;
-  return ticketEventStatement(db, { ticketId: change.ticketId, type: change.type, data, customerVisible: change.customerVisible, at: change.at });
+  return ticketEventStatement(db, { ticketId: change.ticketId, type: change.type, data, customerVisible: change.customerVisible, at: change.at, onlyIfChanged: change.onlyIfChanged });
 }
 
 const payload = (e: TicketEvent) => ({ ...e.data, ticketId: e.ticketId, at: e.createdAt });

@@ -15,7 +15,7 @@ import { isSlug } from '../../lib/slug.ts';
 import { isValidEmail, normalizeEmail } from '../auth/email.ts';
 import { randomId } from '../auth/crypto.ts';
 import type { Db } from '../db/client.ts';
-import { messageEventStatement, publishTicketEvents, ticketChangeEventStatement } from './live-events.ts';
+import { eventsOf, messageEventStatement, publishTicketEvents, ticketChangeEventStatement } from './live-events.ts';
 import { newSenderConfirmation } from './sender-confirmation.ts';
 
 export type Ticket = typeof tickets.$inferSelect;
@@ -122,12 +122,12 @@ export async function createTicket(db: Db, input: NewTicket, now = Date.now()): 
   const created = messageEventStatement(db, { ticketId: id, authorId: input.customerId, authorKind: 'customer', internal: false, body: body.value, at: now }, 'created');
   if (!input.unverifiedSender) {
     const [[ticket], [message], events] = await db.batch([insertTicket, insertMessage, created]);
-    await publishTicketEvents(events);
+    await publishTicketEvents(eventsOf(events));
     return { ticket: ticket!, message: message!, confirmationToken: null };
   }
   const confirmation = newSenderConfirmation(id, now);
   const [[ticket], [message], events] = await db.batch([insertTicket, insertMessage, created, db.insert(ticketSenderConfirmations).values(confirmation.row)]);
-  await publishTicketEvents(events);
+  await publishTicketEvents(eventsOf(events));
   return { ticket: ticket!, message: message!, confirmationToken: confirmation.token };
 }
 
@@ -178,7 +178,7 @@ export async function addMessage(
     // T4: a customer reply that reopens the ticket is a status change both sides see live.
     ...(statusChanges ? [statusEvent] : []),
   ]);
-  await publishTicketEvents([...messageEvents, ...(statusEvents ?? [])]);
+  await publishTicketEvents([...eventsOf(messageEvents), ...eventsOf(statusEvents ?? [])]);
   return { ok: true, message: message! };
 }
 
