@@ -30,7 +30,20 @@ export type SecurityEventType =
   | 'email.change-failed'
   | 'email.change-address-taken'
   | 'email.changed'
-  | 'password.reset';
+  | 'password.reset'
+  // A6–A9 / A21: two-factor authentication and re-authentication.
+  | 'two-factor.setup-started'
+  | 'two-factor.setup-failed'
+  | 'two-factor.enabled'
+  | 'two-factor.disabled'
+  | 'two-factor.disable-failed'
+  | 'two-factor.code-failed'
+  | 'two-factor.recovery-code-used'
+  | 'two-factor.recovery-codes-regenerated'
+  | 'two-factor.policy-changed'
+  | 'sign-in.second-factor'
+  | 'reauthenticated'
+  | 'reauthentication.failed';
 
 export interface RequestMeta {
   ip: string;
