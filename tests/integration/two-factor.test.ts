@@ -3,7 +3,7 @@
 // second factor during a password reset and an unlock (SECURITY-CHECKLIST 12, 14, 16–23, 28,
 // 29, 32, 39).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Device, latestMail, query } from '../helpers/http.ts';
+import { Device, latestMail, query, waitForMailLink } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { awayFromStepEdge, codeAt, enrol, forgetLastStep, recoveryCodesOf, registerAndVerify, signInPassword, totpKeyOf } from '../helpers/two-factor.ts';
 
@@ -309,14 +309,7 @@ describe('A8: turning 2FA off', () => {
 });
 
 describe('A5 / A12: the second factor during a reset and an unlock', () => {
-  async function resetLink(email: string): Promise<string> {
-    for (let i = 0; i < 100; i++) {
-      const mail = await latestMail(server.dbUrl, email, 'password-reset');
-      if (mail) return /reset\?token=([a-z2-7]+\.[a-z2-7]+)/.exec(mail.text)![1]!;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('no reset mail');
-  }
+  const resetLink = (email: string) => waitForMailLink(server.dbUrl, email, 'password-reset', /reset\?token=([a-z2-7]+\.[a-z2-7]+)/);
 
   test('A5 / V6.3.4 (checklist 14): a reset of a 2FA account needs a TOTP or recovery code; without it nothing changes and no session is created', async () => {
     const email = 'reset-2fa@example.com';

@@ -203,15 +203,46 @@ export async function regenerateRecoveryCodes(db: Db, current: Current, meta: Me
   return { ok: true, recoveryCodes };
 }
 
-export interface DisableErrors {
+/** What a password-and-code confirmation found wrong, per field. */
+export interface IdentityErrors {
   password?: 'required' | 'wrong';
   code?: 'required' | 'wrong';
 }
-export type DisableResult =
-  | { ok: true; endedSessions: number }
-  | { ok: false; reason: 'invalid'; errors: DisableErrors }
-  | { ok: false; reason: 'mandatory' | 'not-on' | 'not-found' | 'locked' }
+type IdentityFailure =
+  | { ok: false; reason: 'invalid'; errors: IdentityErrors }
+  | { ok: false; reason: 'locked' }
   | { ok: false; reason: 'rate-limited'; retryAfter: number };
+
+/**
+ * A8 / A21: the password, and where 2FA is on a code (TOTP or recovery code). Wrong ones count
+ * toward the A12 lock (ten passwords, five codes); a right pair clears the password counter.
+ */
+async function confirmIdentity(
+  db: Db,
+  user: UserRow,
+  input: { password: unknown; code: unknown },
+  failureType: 'two-factor.disable-failed' | 'reauthentication.failed',
+  meta: Meta,
+  now: number,
+): Promise<{ ok: true } | IdentityFailure> {
+  const twoFactor = user.totpEnabledAt !== null;
+  const password = typeof input.password === 'string' ? input.password : '';
+  const errors: IdentityErrors = {};
+  if (!password) errors.password = 'required';
+  if (twoFactor && (typeof input.code !== 'string' || !input.code.trim())) errors.code = 'required';
+  if (errors.password || errors.code) return { ok: false, reason: 'invalid', errors };
+  const confirmation = await confirmCurrentPassword(db, user, password, { type: failureType, meta }, now);
+  if (confirmation === 'locked') return { ok: false, reason: 'locked' };
+  if (confirmation === 'wrong') return { ok: false, reason: 'invalid', errors: { password: 'wrong' } };
+  if (twoFactor) {
+    const checked = await verifySecondFactor(db, user, input.code, meta, {}, now);
+    if (!checked.ok) return checked.reason === 'wrong' ? { ok: false, reason: 'invalid', errors: { code: 'wrong' } } : checked;
+  }
+  await reset(db, `wrong-password:${user.id}`);
+  return { ok: true };
+}
+
+export type DisableResult = { ok: true; endedSessions: number } | IdentityFailure | { ok: false; reason: 'mandatory' | 'not-on' | 'not-found' };
 
 /** A8: turning 2FA off needs the password and a current code; refused where 2FA is mandatory (A9). */
 export async function disableTwoFactor(db: Db, current: Current, input: { password: unknown; code: unknown }, meta: Meta, now = Date.now()): Promise<DisableResult> {
@@ -219,17 +250,8 @@ export async function disableTwoFactor(db: Db, current: Current, input: { passwo
   if (!user || user.deletedAt !== null) return { ok: false, reason: 'not-found' };
   if (user.totpEnabledAt === null) return { ok: false, reason: 'not-on' };
   if (await twoFactorRequiredFor(db, user, now)) return { ok: false, reason: 'mandatory' };
-  const password = typeof input.password === 'string' ? input.password : '';
-  const errors: DisableErrors = {};
-  if (!password) errors.password = 'required';
-  if (typeof input.code !== 'string' || !input.code.trim()) errors.code = 'required';
-  if (errors.password || errors.code) return { ok: false, reason: 'invalid', errors };
-  const confirmation = await confirmCurrentPassword(db, user, password, { type: 'two-factor.disable-failed', meta }, now);
-  if (confirmation === 'locked') return { ok: false, reason: 'locked' };
-  if (confirmation === 'wrong') return { ok: false, reason: 'invalid', errors: { password: 'wrong' } };
-  const checked = await verifySecondFactor(db, user, input.code, meta, {}, now);
-  if (!checked.ok) return checked.reason === 'wrong' ? { ok: false, reason: 'invalid', errors: { code: 'wrong' } } : checked;
-  await reset(db, `wrong-password:${user.id}`);
+  const confirmed = await confirmIdentity(db, user, input, 'two-factor.disable-failed', meta, now);
+  if (!confirmed.ok) return confirmed;
   await db.batch([
     db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now }).where(eq(users.id, user.id)),
     db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, current.sessionId)),
@@ -241,15 +263,7 @@ export async function disableTwoFactor(db: Db, current: Current, input: { passwo
   return { ok: true, endedSessions };
 }
 
-export interface ReauthErrors {
-  password?: 'required' | 'wrong';
-  code?: 'required' | 'wrong';
-}
-export type ReauthResult =
-  | { ok: true; token: string; expiresAt: number }
-  | { ok: false; reason: 'invalid'; errors: ReauthErrors }
-  | { ok: false; reason: 'locked' | 'not-found' }
-  | { ok: false; reason: 'rate-limited'; retryAfter: number };
+export type ReauthResult = { ok: true; token: string; expiresAt: number } | IdentityFailure | { ok: false; reason: 'not-found' };
 
 /**
  * A21: re-authentication for sudo mode — the password, and where 2FA is on a code (TOTP or
@@ -258,22 +272,10 @@ export type ReauthResult =
 export async function reauthenticate(db: Db, current: Session, input: { password: unknown; code: unknown }, meta: Meta, now = Date.now()): Promise<ReauthResult> {
   const user = await userById(db, current.userId);
   if (!user || user.deletedAt !== null) return { ok: false, reason: 'not-found' };
-  const twoFactor = user.totpEnabledAt !== null;
-  const password = typeof input.password === 'string' ? input.password : '';
-  const errors: ReauthErrors = {};
-  if (!password) errors.password = 'required';
-  if (twoFactor && (typeof input.code !== 'string' || !input.code.trim())) errors.code = 'required';
-  if (errors.password || errors.code) return { ok: false, reason: 'invalid', errors };
-  const confirmation = await confirmCurrentPassword(db, user, password, { type: 'reauthentication.failed', meta }, now);
-  if (confirmation === 'locked') return { ok: false, reason: 'locked' };
-  if (confirmation === 'wrong') return { ok: false, reason: 'invalid', errors: { password: 'wrong' } };
-  if (twoFactor) {
-    const checked = await verifySecondFactor(db, user, input.code, meta, {}, now);
-    if (!checked.ok) return checked.reason === 'wrong' ? { ok: false, reason: 'invalid', errors: { code: 'wrong' } } : checked;
-  }
-  await reset(db, `wrong-password:${user.id}`);
+  const confirmed = await confirmIdentity(db, user, input, 'reauthentication.failed', meta, now);
+  if (!confirmed.ok) return confirmed;
   await invalidateSession(db, current.id);
   const { token, session } = await createSession(db, user, { ip: meta.ip, userAgent: meta.userAgent, twoFactorVerified: true, reauthenticated: true }, now);
-  await recordEvent(db, { type: 'reauthenticated', userId: user.id, ...meta, detail: { twoFactor } });
+  await recordEvent(db, { type: 'reauthenticated', userId: user.id, ...meta, detail: { twoFactor: user.totpEnabledAt !== null } });
   return { ok: true, token, expiresAt: session.expiresAt };
 }
