@@ -51,7 +51,7 @@ describe('A6: the setup wizard', () => {
     const startHtml = await start.text();
     expect(startHtml).not.toContain('data-totp-qr');
     expect(startHtml).toContain('name="password"');
-    expect(startHtml).toContain('Step 1 of 4');
+    expect(startHtml).toContain('Step 1 of 3');
 
     const wrong = await device.post('/en/account/two-factor', { action: 'password', password: 'Not-My-Password-1' });
     expect(wrong.status).toBe(400);
@@ -66,7 +66,7 @@ describe('A6: the setup wizard', () => {
     const scanHtml = await scan.text();
     expect(scanHtml).toMatch(/data-totp-qr[^>]*><svg [^>]*viewBox/);
     const secret = totpKeyOf(scanHtml)!;
-    expect(scanHtml).toContain('Step 2 of 4');
+    expect(scanHtml).toContain('Step 2 of 3');
 
     const badCode = await device.post('/en/account/two-factor', { action: 'confirm', code: (Number(await codeAt(secret)) ^ 1).toString().padStart(6, '0') });
     expect(badCode.status).toBe(400);
@@ -118,7 +118,9 @@ describe('A6: the setup wizard', () => {
     const html = await page.text();
     expect(recoveryCodesOf(html)).toEqual([]); // shown once only
     expect(html).toContain('You have 10 recovery codes left.');
-    expect(await (await device.get('/en/account')).text()).toContain('data-two-factor="on"');
+    const account = await (await device.get('/en/account')).text();
+    expect(account).toContain('data-two-factor="on"');
+    expect(account).toContain('You have 10 recovery codes left.'); // Account → Security shows the count
   });
 });
 
@@ -229,6 +231,45 @@ describe('A4 / A7: signing in with 2FA', () => {
     const withNew = await signInWithCode(new Device(server.origin), email, fresh[0]!);
     expect(withNew.status).toBe(200);
     expect(await withNew.text()).toContain('You have 9 recovery codes left.');
+  });
+});
+
+describe('A13: a lost authenticator device', () => {
+  test('A13: a recovery code signs in, and 2FA is set up again on a new phone (also where it is mandatory); the old key works until the new one is confirmed, then stops', async () => {
+    const email = 'new-phone@example.com';
+    const { secret: oldSecret, recoveryCodes } = await enrolled(email);
+    await query(server.dbUrl, "UPDATE users SET role = 'agent' WHERE email = ?", [email]); // mandatory: turning off is refused
+    const device = new Device(server.origin);
+    expect((await signInWithCode(device, email, recoveryCodes[3]!)).status).toBe(200);
+    const manage = await (await device.get('/en/account/two-factor')).text();
+    expect(manage).toContain('Set up on a new phone');
+
+    const scan = await device.post('/en/account/two-factor', { action: 'replace' });
+    expect(scan.status).toBe(200);
+    const html = await scan.text();
+    const newSecret = totpKeyOf(html)!;
+    expect(newSecret).not.toBe(oldSecret);
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1]!;
+    const form = { action: 'confirm-replace', secret: newSecret, issuedAt: field('issuedAt'), proof: field('proof') };
+    expect((await userRow(email)).totp_secret).toBe(oldSecret); // nothing changes before the confirmation
+
+    // V6.5.3: a key of the client's choosing is refused (the proof binds the server's key).
+    const forged = await device.post('/en/account/two-factor', { ...form, secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', code: await codeAt('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP') });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('This setup has expired');
+    const wrong = await device.post('/en/account/two-factor', { ...form, code: await codeAt(oldSecret, 1) === (await codeAt(newSecret)) ? '000000' : await codeAt(oldSecret, 1) });
+    expect(wrong.status).toBe(400);
+    expect((await userRow(email)).totp_secret).toBe(oldSecret);
+
+    const done = await device.post('/en/account/two-factor', { ...form, code: await codeAt(newSecret) });
+    expect(done.status).toBe(200);
+    const fresh = recoveryCodesOf(await done.text());
+    expect(fresh).toHaveLength(10);
+    expect((await userRow(email)).totp_secret).toBe(newSecret);
+    expect(await eventTypes(email)).toContain('two-factor.device-replaced');
+    expect((await signInWithCode(new Device(server.origin), email, await codeAt(oldSecret, 1))).status).toBe(400);
+    expect((await signInWithCode(new Device(server.origin), email, await codeAt(newSecret, 1))).status).toBe(303);
+    expect((await signInWithCode(new Device(server.origin), email, recoveryCodes[4]!)).status).toBe(400); // the old set died
   });
 });
 

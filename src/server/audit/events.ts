@@ -36,6 +36,7 @@ export type SecurityEventType =
   | 'two-factor.setup-failed'
   | 'two-factor.enabled'
   | 'two-factor.disabled'
+  | 'two-factor.device-replaced'
   | 'two-factor.disable-failed'
   | 'two-factor.code-failed'
   | 'two-factor.recovery-code-used'

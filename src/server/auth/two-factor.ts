@@ -3,6 +3,7 @@
 // re-authentication ("sudo mode": password and, where 2FA is on, a code). Five wrong codes within
 // 15 minutes lock the account (A12). Every change is recorded, mailed, and ends every other
 // session (V7.4.3, checklist 39). Never logs a code or a secret.
+import { createHmac } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { sessions, users } from '../../../db/schema/index.ts';
 import { recordEvent, type RequestMeta } from '../audit/events.ts';
@@ -10,6 +11,7 @@ import type { Db } from '../db/client.ts';
 import { MailDeliveryError, sendMail } from '../mail/mailer.ts';
 import { confirmCurrentPassword } from './confirm-password.ts';
 import { lockAccount } from './lock.ts';
+import { secretsEqual } from './crypto.ts';
 import { consume, LIMITS, reset } from './rate-limit.ts';
 import { recoveryCodesLeft, replaceRecoveryCodes, deleteRecoveryCodes, useRecoveryCode } from './recovery-codes.ts';
 import { createSession, invalidateSession, invalidateUserSessions, type Session } from './session.ts';
@@ -184,6 +186,84 @@ export async function confirmTwoFactorSetup(db: Db, current: Current, rawCode: u
   const endedSessions = await invalidateUserSessions(db, user.id, current.sessionId);
   await db.update(sessions).set({ twoFactorVerified: true, reauthenticatedAt: now }).where(eq(sessions.id, current.sessionId));
   await recordEvent(db, { type: 'two-factor.enabled', userId: user.id, ...meta, detail: { endedSessions } });
+  await notify(db, user, '2fa-enabled', meta, now);
+  return { ok: true, recoveryCodes, endedSessions };
+}
+
+/** A13: how long a "new phone" setup may take between showing the key and confirming a code. */
+export const REPLACEMENT_TTL_MS = 15 * 60_000;
+
+/**
+ * The proof that a replacement key was made here, for this session, recently: an HMAC keyed with
+ * the account's password hash (known only to the server; a password change voids it). The key in
+ * the form cannot be swapped for one of the client's choosing (V6.5.3), and no pending state is
+ * stored, so the active key keeps working until the new one is confirmed.
+ */
+function replacementProof(user: UserRow, sessionId: string, secret: string, issuedAt: number): string {
+  return createHmac('sha256', user.passwordHash).update(`totp-replacement\n${user.id}\n${sessionId}\n${secret}\n${issuedAt}`).digest('hex');
+}
+
+export interface TwoFactorReplacement {
+  secret: string;
+  issuedAt: number;
+  proof: string;
+}
+
+export type ReplacementStartResult = { ok: true; replacement: TwoFactorReplacement } | { ok: false; reason: 'reauth-required' | 'not-on' | 'not-found' };
+
+/**
+ * A13 (lost device): with 2FA on, setting it up again on a new phone. Needs sudo mode (password
+ * and a code or recovery code); the current key keeps working until a code of the new one is confirmed.
+ */
+export async function beginTwoFactorReplacement(db: Db, current: Current, now = Date.now()): Promise<ReplacementStartResult> {
+  const user = await userById(db, current.userId);
+  if (!user || user.deletedAt !== null) return { ok: false, reason: 'not-found' };
+  if (user.totpEnabledAt === null) return { ok: false, reason: 'not-on' };
+  if (!isRecentlyReauthenticated(current, now)) return { ok: false, reason: 'reauth-required' };
+  const secret = newTotpSecret();
+  return { ok: true, replacement: { secret, issuedAt: now, proof: replacementProof(user, current.sessionId, secret, now) } };
+}
+
+export type ReplacementConfirmResult =
+  | { ok: true; recoveryCodes: string[]; endedSessions: number }
+  | { ok: false; reason: 'wrong-code'; replacement: TwoFactorReplacement }
+  | { ok: false; reason: 'expired' | 'reauth-required' | 'not-on' | 'not-found' }
+  | { ok: false; reason: 'rate-limited'; retryAfter: number };
+
+/** A13: a right code of the new key makes it the active one, with a new set of recovery codes. */
+export async function confirmTwoFactorReplacement(
+  db: Db,
+  current: Current,
+  input: { secret: unknown; issuedAt: unknown; proof: unknown; code: unknown },
+  meta: Meta,
+  now = Date.now(),
+): Promise<ReplacementConfirmResult> {
+  const user = await userById(db, current.userId);
+  if (!user || user.deletedAt !== null) return { ok: false, reason: 'not-found' };
+  if (user.totpEnabledAt === null) return { ok: false, reason: 'not-on' };
+  if (!isRecentlyReauthenticated(current, now)) return { ok: false, reason: 'reauth-required' };
+  const secret = typeof input.secret === 'string' && /^[A-Z2-7]{32}$/.test(input.secret) ? input.secret : '';
+  const issuedAt = typeof input.issuedAt === 'string' ? Number(input.issuedAt) : NaN;
+  const proof = typeof input.proof === 'string' ? input.proof : '';
+  const expected = secret && Number.isSafeInteger(issuedAt) ? Buffer.from(replacementProof(user, current.sessionId, secret, issuedAt)) : null;
+  if (!expected || !secretsEqual(expected, Buffer.from(proof)) || now - issuedAt > REPLACEMENT_TTL_MS || issuedAt > now) return { ok: false, reason: 'expired' };
+  const perIp = await consume(db, `code:ip:${meta.ip}`, LIMITS.codePerIp, now);
+  if (!perIp.ok) return { ok: false, reason: 'rate-limited', retryAfter: perIp.retryAfter };
+  const code = normalizeTotpCode(input.code);
+  const step = code ? await totpStepOf(secret, code, now) : null;
+  if (step === null) {
+    await recordEvent(db, { type: 'two-factor.setup-failed', userId: user.id, ...meta, detail: { reason: 'wrong-code', replacement: true } });
+    return { ok: false, reason: 'wrong-code', replacement: { secret, issuedAt, proof } };
+  }
+  // Compare-and-set on the key and password just checked: a parallel change wins, this one does not apply.
+  const replaced = await db
+    .update(users)
+    .set({ totpSecret: secret, totpLastStep: step, totpEnabledAt: now, updatedAt: now })
+    .where(and(eq(users.id, user.id), eq(users.totpSecret, user.totpSecret!), eq(users.passwordHash, user.passwordHash)));
+  if (replaced.rowsAffected !== 1) return { ok: false, reason: 'expired' };
+  const recoveryCodes = await replaceRecoveryCodes(db, user.id, now);
+  const endedSessions = await invalidateUserSessions(db, user.id, current.sessionId);
+  await recordEvent(db, { type: 'two-factor.device-replaced', userId: user.id, ...meta, detail: { endedSessions } });
   await notify(db, user, '2fa-enabled', meta, now);
   return { ok: true, recoveryCodes, endedSessions };
 }
