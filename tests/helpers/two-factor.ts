@@ -45,7 +45,7 @@ export async function enrol(device: Device, password: string): Promise<{ secret:
   expect(scan.status).toBe(200);
   const secret = totpKeyOf(await scan.text());
   expect(secret).toBeDefined();
-  const done = await device.post('/en/account/two-factor', { action: 'confirm', code: await codeAt(secret!) });
+  const done = await device.post('/en/account/two-factor', { action: 'confirm', secret: secret!, code: await codeAt(secret!) });
   expect(done.status).toBe(200);
   const recoveryCodes = recoveryCodesOf(await done.text());
   expect(recoveryCodes).toHaveLength(10);

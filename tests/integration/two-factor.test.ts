@@ -68,9 +68,16 @@ describe('A6: the setup wizard', () => {
     const secret = totpKeyOf(scanHtml)!;
     expect(scanHtml).toContain('Step 2 of 3');
 
-    const badCode = await device.post('/en/account/two-factor', { action: 'confirm', code: (Number(await codeAt(secret)) ^ 1).toString().padStart(6, '0') });
+    const badCode = await device.post('/en/account/two-factor', { action: 'confirm', secret, code: (Number(await codeAt(secret)) ^ 1).toString().padStart(6, '0') });
     expect(badCode.status).toBe(400);
-    expect(await badCode.text()).toContain('That code is not valid');
+    const badHtml = await badCode.text();
+    expect(badHtml).toContain('That code is not valid');
+    expect(totpKeyOf(badHtml)).toBe(secret); // shown again to whoever posted it
+    expect((await userRow(email)).totp_enabled_at).toBeNull();
+    // Without the key in the post (another browser on this account), a code confirms nothing and shows no key.
+    const blind = await device.post('/en/account/two-factor', { action: 'confirm', code: await codeAt(secret) });
+    expect(blind.status).toBe(400);
+    expect(totpKeyOf(await blind.text())).toBeUndefined();
     expect((await userRow(email)).totp_enabled_at).toBeNull();
 
     // Abandoned here: 2FA is off, the next sign-in needs no code, no notice was sent.

@@ -132,6 +132,25 @@ describe('A12: wrong codes lock the account', () => {
   });
 });
 
+describe('A21: rate limits on codes', () => {
+  test('A21: codes are rate-limited per IP across accounts (30 in 15 minutes); an empty code neither counts nor locks', async () => {
+    const { db, user } = await setup();
+    const other = { ...(await user()), id: randomId() };
+    await db.insert(users).values({ ...other, email: 'bob@example.com', username: `u-${other.id.slice(0, 8)}` });
+    for (let i = 0; i < 10; i++) expect(await verifySecondFactor(db, await user(), '', meta)).toEqual({ ok: false, reason: 'wrong' });
+    expect((await user()).lockedAt).toBeNull();
+    const ipMeta = { ...meta, ip: '192.0.2.99' };
+    // Alternating accounts, four wrong codes each per round, stays under the lock; the IP limit still bites.
+    const results = [];
+    for (let i = 0; i < 31; i++) {
+      const target = i % 2 === 0 ? await user() : (await db.select().from(users).where(eq(users.id, other.id)))[0]!;
+      results.push(await verifySecondFactor(db, target, i < 30 ? 'aaaaaa-bbbbbb-cccccc-dddddd' : '123456', ipMeta, { countTowardLock: false }));
+    }
+    expect(results.at(-1)).toMatchObject({ ok: false, reason: 'rate-limited' });
+    expect(results.slice(0, 30).every((r) => !r.ok && r.reason === 'wrong')).toBe(true);
+  });
+});
+
 describe('A9: the mandatory-2FA policy', () => {
   test('A9: staff roles always require 2FA; customers only once an `all` policy has started', () => {
     const past = { from: NOW - 1, scope: 'all' as const };

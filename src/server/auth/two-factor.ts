@@ -49,6 +49,8 @@ export async function verifySecondFactor(
   { countTowardLock = true }: { countTowardLock?: boolean } = {},
   now = Date.now(),
 ): Promise<SecondFactorResult> {
+  // An empty field is a slip, not a guess: it neither counts nor locks.
+  if (typeof rawCode !== 'string' || !rawCode.trim()) return { ok: false, reason: 'wrong' };
   const perIp = await consume(db, `code:ip:${meta.ip}`, LIMITS.codePerIp, now);
   if (!perIp.ok) return { ok: false, reason: 'rate-limited', retryAfter: perIp.retryAfter };
   if (user.totpEnabledAt === null || !user.totpSecret) return { ok: false, reason: 'wrong' };
@@ -148,39 +150,38 @@ export async function beginTwoFactorSetup(db: Db, current: Current, password: un
   return { ok: true, secret };
 }
 
-/** The secret of a setup in progress (shown again after a wrong code), only within sudo mode. */
-export async function pendingTwoFactorSecret(db: Db, current: Current, now = Date.now()): Promise<string | null> {
-  if (!isRecentlyReauthenticated(current, now)) return null;
-  const user = await userById(db, current.userId);
-  return user && user.totpEnabledAt === null && user.totpSecret ? user.totpSecret : null;
-}
-
 export type SetupConfirmResult =
   | { ok: true; recoveryCodes: string[]; endedSessions: number }
-  | { ok: false; reason: 'wrong-code' | 'no-setup' | 'already-on' | 'not-found' }
+  /** The key goes back to the page only after a wrong code, and only to whoever posted it (so already had it). */
+  | { ok: false; reason: 'wrong-code'; secret: string }
+  | { ok: false; reason: 'no-setup' | 'already-on' | 'not-found' }
   | { ok: false; reason: 'rate-limited'; retryAfter: number };
 
 /**
  * A6 step 3: a right code turns 2FA on (one conditional UPDATE on the pending secret), makes ten
- * recovery codes (returned once), ends every other session and sends the notice email.
+ * recovery codes (returned once), ends every other session and sends the notice email. The form
+ * posts the pending key back: a post without it (or with another) confirms nothing and shows no key.
  */
-export async function confirmTwoFactorSetup(db: Db, current: Current, rawCode: unknown, meta: Meta, now = Date.now()): Promise<SetupConfirmResult> {
+export async function confirmTwoFactorSetup(db: Db, current: Current, input: { secret: unknown; code: unknown }, meta: Meta, now = Date.now()): Promise<SetupConfirmResult> {
   const user = await userById(db, current.userId);
   if (!user || user.deletedAt !== null) return { ok: false, reason: 'not-found' };
   if (user.totpEnabledAt !== null) return { ok: false, reason: 'already-on' };
-  if (!user.totpSecret || !isRecentlyReauthenticated(current, now)) return { ok: false, reason: 'no-setup' };
+  const posted = typeof input.secret === 'string' ? input.secret : '';
+  const matches = !!user.totpSecret && secretsEqual(Buffer.from(posted), Buffer.from(user.totpSecret));
+  if (!matches || !isRecentlyReauthenticated(current, now)) return { ok: false, reason: 'no-setup' };
+  const rawCode = input.code;
   const perIp = await consume(db, `code:ip:${meta.ip}`, LIMITS.codePerIp, now);
   if (!perIp.ok) return { ok: false, reason: 'rate-limited', retryAfter: perIp.retryAfter };
   const code = normalizeTotpCode(rawCode);
-  const step = code ? await totpStepOf(user.totpSecret, code, now) : null;
+  const step = code ? await totpStepOf(user.totpSecret!, code, now) : null;
   if (step === null) {
     await recordEvent(db, { type: 'two-factor.setup-failed', userId: user.id, ...meta, detail: { reason: 'wrong-code' } });
-    return { ok: false, reason: 'wrong-code' };
+    return { ok: false, reason: 'wrong-code', secret: user.totpSecret! };
   }
   const enabled = await db
     .update(users)
     .set({ totpEnabledAt: now, totpLastStep: step, updatedAt: now })
-    .where(and(eq(users.id, user.id), eq(users.totpSecret, user.totpSecret), isNull(users.totpEnabledAt)));
+    .where(and(eq(users.id, user.id), eq(users.totpSecret, user.totpSecret!), isNull(users.totpEnabledAt)));
   if (enabled.rowsAffected !== 1) return { ok: false, reason: 'already-on' };
   const recoveryCodes = await replaceRecoveryCodes(db, user.id, now);
   const endedSessions = await invalidateUserSessions(db, user.id, current.sessionId);
