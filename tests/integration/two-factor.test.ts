@@ -209,7 +209,8 @@ describe('A4 / A7: signing in with 2FA', () => {
     expect((await device.post('/en/login', { step: 'code', code: right })).status).not.toBe(303);
     expect((await userRow(email)).lock_reason).toBe('wrong-codes');
     const lockMail = await latestMail(server.dbUrl, email, 'account-locked');
-    expect(lockMail).toBeDefined();
+    expect(lockMail!.text).toContain('too many wrong 2FA codes');
+    expect(lockMail!.text).toContain('you will also enter a code from your authenticator app');
     // Even the right password and the right code are refused now.
     const retry = new Device(server.origin);
     expect((await signInPassword(retry, email, PASSWORD)).status).toBe(403);

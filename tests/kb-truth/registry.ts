@@ -214,6 +214,15 @@ export const proven: Record<string, TestRef[]> = {
     { file: API_KEYS, test: 'A21: more than 15 minutes after a confirmation, no password is refused and nothing changes; the right password works' },
     { file: CLAIMS, test: 'within 15 minutes of signing in it works; later it asks to sign in again and ends nothing' },
   ],
+  'notification-preferences': [
+    { file: CLAIMS, test: 'the account page has no IP restrictions, team members or notification switches' },
+    { file: DEVICE, test: 'A10 / V6.3.5: a new device (no device cookie) sends exactly one new-device email with browser, OS, IP and both links' },
+    { file: SETTINGS, test: 'A15 / V7.4.3 (checklist 39): a change signs the other session out at once, keeps this one, sends a notice; only the new password signs in' },
+    { file: EMAIL_CHANGE, test: 'A14 / checklist 30: the new address is not active until its link is used; the old address is told' },
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+    { file: TWO_FACTOR, test: 'A8 (checklist 32, 39): the password and a current code are both required; then 2FA is off, a notice goes out and other sessions end' },
+    { file: TWO_FACTOR, test: 'A12 (checklist 21): after 5 wrong codes within 15 minutes a correct 6th is refused; the account is locked and the email says why' },
+  ],
 };
 
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
@@ -227,6 +236,5 @@ export const pending: Record<string, string> = {
   'account-suspended': 'A18: suspension by staff',
   'delete-account': 'A19: deletion by support',
   'what-deletion-removes': 'A19: deletion by support',
-  'notification-preferences': 'A20: the claim that every security email goes out needs the remaining security emails (2FA, email change)',
   'security-log': 'A21: events for 2FA changes and staff account actions',
 };
