@@ -6,9 +6,11 @@
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { latestMail } from '../helpers/http.ts';
+import { Device, latestMail } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { codeAt, enrol, registerAndVerify, signInPassword } from '../helpers/two-factor.ts';
 import { formatFindings, launchBrowser, POLL, seriousViolations } from './browser.ts';
+import { locales } from './content.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -126,6 +128,51 @@ describe('A6 / A7 / A11: two-factor authentication in the browser', () => {
 
     await page.context().close();
     await second.context().close();
+    expect(findings, findings.join('\n')).toEqual([]);
+  }, 90_000);
+});
+
+describe('N3: the 2FA pages are accessible', () => {
+  test('axe: wizard steps (with errors), management, confirm and account pages in nl, en and fr, dark mode', async () => {
+    const email = 'axe-2fa@example.com';
+    await registerAndVerify(server.origin, server.dbUrl, email, PASSWORD);
+    const page = await newPage('dark');
+    const findings: string[] = [];
+    const check = async (where: string) => {
+      const found = await seriousViolations(page);
+      if (found.length) findings.push(formatFindings(where, found));
+    };
+    await passwordStep(page, email);
+    await page.waitForURL('**/en/account');
+    for (const lang of locales) {
+      await page.goto(`/${lang}/account/two-factor`);
+      await page.locator('input[name="password"]').fill('Not-The-Password-1');
+      await page.locator('form input[name="action"][value="password"] ~ button').click();
+      await page.waitForSelector('[aria-invalid="true"]');
+      await check(`/${lang} wizard step 1 with an error`);
+      await page.locator('input[name="password"]').fill(PASSWORD);
+      await page.locator('form input[name="action"][value="password"] ~ button').click();
+      await page.locator('[data-totp-qr]').waitFor();
+      await page.locator('input[name="code"]').fill('000000');
+      await page.locator('form input[name="action"][value="confirm"] ~ button, form button[type="submit"]').last().click();
+      await page.waitForSelector('[aria-invalid="true"]');
+      await check(`/${lang} wizard step 2 with an error`);
+    }
+    // With 2FA on (set up over HTTP), the management and confirm pages.
+    const device = new Device(server.origin);
+    await signInPassword(device, email, PASSWORD);
+    const { secret } = await enrol(device, PASSWORD);
+    await passwordStep(page, email);
+    await page.locator('input[name="code"]').fill(await codeAt(secret, 1));
+    await page.locator('input[name="code"]').press('Enter');
+    await page.waitForURL('**/en/account');
+    for (const lang of locales) {
+      for (const path of ['account/two-factor', 'account/confirm', 'account']) {
+        await page.goto(`/${lang}/${path}`);
+        await check(`/${lang}/${path}`);
+      }
+    }
+    await page.context().close();
     expect(findings, findings.join('\n')).toEqual([]);
   }, 90_000);
 });
