@@ -97,7 +97,9 @@ export async function completeTwoFactorSignIn(db: Db, pending: Session, rawCode:
   }
   const checked = await verifySecondFactor(db, user, rawCode, meta, {}, now);
   if (!checked.ok) return checked;
-  await invalidateSession(db, pending.id);
+  // Claim the pre-2FA session (one delete): two parallel right codes on it make one session, not two.
+  const claimed = await db.delete(sessions).where(eq(sessions.id, pending.id));
+  if (claimed.rowsAffected !== 1) return { ok: false, reason: 'expired' };
   const { token, session } = await createSession(db, user, { ip: meta.ip, userAgent: meta.userAgent, twoFactorVerified: true, reauthenticated: true }, now);
   await recordEvent(db, { type: 'sign-in.second-factor', userId: user.id, ...meta, detail: { method: checked.method } });
   return { ok: true, token, expiresAt: session.expiresAt, userId: user.id, recoveryCodesLeft: checked.recoveryCodesLeft };
@@ -169,10 +171,9 @@ export async function confirmTwoFactorSetup(db: Db, current: Current, input: { s
   const posted = typeof input.secret === 'string' ? input.secret : '';
   const matches = !!user.totpSecret && secretsEqual(Buffer.from(posted), Buffer.from(user.totpSecret));
   if (!matches || !isRecentlyReauthenticated(current, now)) return { ok: false, reason: 'no-setup' };
-  const rawCode = input.code;
   const perIp = await consume(db, `code:ip:${meta.ip}`, LIMITS.codePerIp, now);
   if (!perIp.ok) return { ok: false, reason: 'rate-limited', retryAfter: perIp.retryAfter };
-  const code = normalizeTotpCode(rawCode);
+  const code = normalizeTotpCode(input.code);
   const step = code ? await totpStepOf(user.totpSecret!, code, now) : null;
   if (step === null) {
     await recordEvent(db, { type: 'two-factor.setup-failed', userId: user.id, ...meta, detail: { reason: 'wrong-code' } });
