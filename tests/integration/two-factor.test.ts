@@ -152,6 +152,10 @@ describe('A4 / A7: signing in with 2FA', () => {
     const fresh = sessionCookie(device)!;
     expect(fresh).not.toBe(pending);
     expect((await device.get('/en/account')).status).toBe(200);
+    // A repeated post of the code step (double submit) keeps the new session.
+    expect((await device.post('/en/login', { step: 'code', code: await codeAt(secret, 1) })).status).toBe(303);
+    expect(sessionCookie(device)).toBe(fresh);
+    expect((await device.get('/en/account')).status).toBe(200);
     const stale = new Device(server.origin);
     stale.cookies.set('session', pending);
     expect((await stale.get('/en/account')).status).toBe(302);
@@ -385,6 +389,24 @@ describe('A5 / A12: the second factor during a reset and an unlock', () => {
     const signIn = await signInPassword(new Device(server.origin), email, 'Another-River-Stone-5');
     expect(signIn.status).toBe(200);
     expect(await signIn.text()).toContain('name="code"');
+  });
+
+  test('V6.4.4 (checklist 24): with the device and every recovery code lost, email alone neither resets the password nor signs in', async () => {
+    const email = 'email-alone@example.com';
+    await enrolled(email);
+    await new Device(server.origin).post('/en/recover', { email });
+    const token = await resetLink(email);
+    const hash = (await userRow(email)).password_hash;
+    const visitor = new Device(server.origin);
+    for (const code of ['', 'I lost my phone', '000000']) {
+      expect((await visitor.post('/en/reset', { token, password: 'Another-River-Stone-5', code })).status).toBe(400);
+    }
+    const row = await userRow(email);
+    expect(row.password_hash).toBe(hash);
+    expect(row.totp_enabled_at).not.toBeNull();
+    expect(visitor.cookies.has('session')).toBe(false);
+    // The way out is the manual verification through support (A13), linked from the code step.
+    expect(await (await signInPassword(new Device(server.origin), email, PASSWORD)).text()).toContain('/en/support?topic=lost-access');
   });
 
   test('A12 / V6.1.1 (checklist 12): the unlock link of a 2FA account also needs a code', async () => {
