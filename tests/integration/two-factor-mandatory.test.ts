@@ -2,6 +2,7 @@
 // (scope `all`); a user who must have 2FA and has none reaches only the enrolment pages
 // (SECURITY-CHECKLIST 15), and cannot turn it off once it is on (A8).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { POLICY_TTL_MS } from '../../src/server/auth/two-factor-policy.ts';
 import { Device, query } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { enrol, registerAndVerify, signInPassword } from '../helpers/two-factor.ts';
@@ -19,6 +20,7 @@ afterAll(async () => {
 async function setPolicy(policy: { from: number; scope: 'all' | 'staff' } | null) {
   if (policy) await query(server.dbUrl, "INSERT INTO site_settings (key, value) VALUES ('mandatory-2fa', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [JSON.stringify(policy)]);
   else await query(server.dbUrl, "DELETE FROM site_settings WHERE key = 'mandatory-2fa'");
+  await new Promise((r) => setTimeout(r, POLICY_TTL_MS + 50)); // written behind the server's back: wait out its shared read
 }
 
 async function signedIn(email: string, role = 'customer') {

@@ -28,6 +28,24 @@ export async function getMandatoryTwoFactorPolicy(db: Db): Promise<MandatoryTwoF
   return row ? parsePolicy(row.value) : null;
 }
 
+/** How long one read of the policy is reused by the middleware (as the KB version: 100 ms). */
+export const POLICY_TTL_MS = 100;
+const policyReads = new WeakMap<Db, { read: Promise<MandatoryTwoFactorPolicy | null>; at: number }>();
+
+/**
+ * The policy for the A9 check that every signed-in request without 2FA makes: one read shared by
+ * the requests of the next 100 ms. A change made in this process is seen by the very next request.
+ */
+function readPolicyShared(db: Db): Promise<MandatoryTwoFactorPolicy | null> {
+  const now = performance.now();
+  const cached = policyReads.get(db);
+  if (cached && now - cached.at < POLICY_TTL_MS) return cached.read;
+  const entry = { read: getMandatoryTwoFactorPolicy(db), at: now };
+  policyReads.set(db, entry);
+  entry.read.catch(() => policyReads.get(db) === entry && policyReads.delete(db));
+  return entry.read;
+}
+
 export type SetPolicyResult = { ok: true; policy: MandatoryTwoFactorPolicy | null } | { ok: false; reason: 'invalid' };
 
 /** S5 / A9: sets (or with `null` lifts) the policy; recorded as a security event with the actor and reason. */
@@ -48,6 +66,7 @@ export async function setMandatoryTwoFactorPolicy(
   } else {
     await db.delete(siteSettings).where(eq(siteSettings.key, MANDATORY_2FA_SETTING));
   }
+  policyReads.delete(db);
   await recordEvent(db, {
     type: 'two-factor.policy-changed',
     actor: actor.id,
@@ -65,5 +84,5 @@ export function isTwoFactorRequired(user: { role: Role }, policy: MandatoryTwoFa
 }
 
 export async function twoFactorRequiredFor(db: Db, user: { role: Role }, now = Date.now()): Promise<boolean> {
-  return isStaff(user.role) || isTwoFactorRequired(user, await getMandatoryTwoFactorPolicy(db), now);
+  return isStaff(user.role) || isTwoFactorRequired(user, await readPolicyShared(db), now);
 }
