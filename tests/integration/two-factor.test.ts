@@ -134,7 +134,7 @@ describe('A6: the setup wizard', () => {
 describe('A4 / A7: signing in with 2FA', () => {
   test('A4 / V7.2.4 (checklist 14, 29): the password alone signs nobody in; a right code issues a new token and the pre-2FA one dies', async () => {
     const email = 'code-step@example.com';
-    const { secret } = await enrolled(email);
+    const { secret, device: enrolledOn } = await enrolled(email);
     const device = new Device(server.origin);
     const password = await signInPassword(device, email, PASSWORD);
     expect(password.status).toBe(200);
@@ -145,6 +145,9 @@ describe('A4 / A7: signing in with 2FA', () => {
     expect(pending).toBeDefined();
     // The pre-2FA session reaches nothing.
     expect((await device.get('/en/account')).status).toBe(302);
+    // The owner's sessions page shows it, marked as waiting for the code.
+    const owner = await enrolledOn.get('/en/account');
+    expect(await owner.text()).toContain('Password entered, 2FA code not yet');
 
     const done = await device.post('/en/login', { step: 'code', code: await codeAt(secret, 1) });
     expect(done.status).toBe(303);
