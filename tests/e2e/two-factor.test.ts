@@ -3,6 +3,7 @@
 // recovery code in a second browser → the sessions page lists both; end the other, whose next
 // request is signed out. N3: axe-core finds nothing serious on the wizard, the security pages,
 // the code step and the confirm page.
+import jsQR from 'jsqr';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -76,6 +77,26 @@ describe('A6 / A7 / A11: two-factor authentication in the browser', () => {
     const secret = (await page.locator('[data-totp-key]').getAttribute('data-totp-key'))!;
     expect((await page.locator('[data-totp-key]').textContent())!.replaceAll(' ', '')).toBe(secret);
     await check(page, 'wizard step 2 (QR code)');
+    // A6: a QR reader decodes the code as the browser renders it into the otpauth URI with this key.
+    const size = 330;
+    const pixels = await page.evaluate(async (side) => {
+      const svg = document.querySelector('[data-totp-qr] svg')!;
+      const image = new Image();
+      image.src = `data:image/svg+xml;base64,${btoa(new XMLSerializer().serializeToString(svg))}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = side;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0, side, side);
+      return Array.from(context.getImageData(0, 0, side, side).data);
+    }, size);
+    const decoded = jsQR(Uint8ClampedArray.from(pixels), size, size);
+    const uri = new URL(decoded!.data);
+    expect(uri.protocol).toBe('otpauth:');
+    expect(uri.host).toBe('totp');
+    expect(decodeURIComponent(uri.pathname)).toBe(`/Loket:${email}`);
+    expect(uri.searchParams.get('secret')).toBe(secret);
+    expect(uri.searchParams.get('issuer')).toBe('Loket');
     await page.getByLabel('6-digit code from your app').fill(await codeFor(secret));
     await page.getByRole('button', { name: 'Confirm and turn on' }).click();
 
