@@ -3,11 +3,12 @@
 import { eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterEach, describe, expect, test } from 'vitest';
-import { mailOutbox, recoveryCodes, securityEvents, siteSettings, users } from '../../db/schema/index.ts';
+import { mailOutbox, recoveryCodes, securityEvents, sessions, siteSettings, users } from '../../db/schema/index.ts';
 import { randomId } from '../../src/server/auth/crypto.ts';
 import { normalizeRecoveryCode, recoveryCodesLeft, replaceRecoveryCodes, useRecoveryCode } from '../../src/server/auth/recovery-codes.ts';
 import { newTotpSecret, normalizeTotpCode, totpStepOf, totpUri, useTotpCode } from '../../src/server/auth/totp.ts';
-import { verifySecondFactor } from '../../src/server/auth/two-factor.ts';
+import { createSession } from '../../src/server/auth/session.ts';
+import { completeTwoFactorSignIn, SECOND_STEP_TTL_MS, verifySecondFactor } from '../../src/server/auth/two-factor.ts';
 import { getMandatoryTwoFactorPolicy, isTwoFactorRequired, setMandatoryTwoFactorPolicy } from '../../src/server/auth/two-factor-policy.ts';
 import { tempDb } from '../helpers/kb.ts';
 
@@ -112,6 +113,32 @@ describe('A6 / A7: recovery codes', () => {
     expect(await recoveryCodesLeft(db, id)).toBe(10);
     expect(await useRecoveryCode(db, id, fresh[0], NOW)).toBe(true);
     expect(await useRecoveryCode(db, id, 'not-a-code', NOW)).toBe(false);
+  });
+});
+
+describe('A4 / V7.2.4: the code step of sign-in', () => {
+  test('A4: the code must follow the password within 10 minutes; later the pre-2FA session ends and even a right code is refused', async () => {
+    const { db, id, totpSecret } = await setup();
+    const started = Date.now() - SECOND_STEP_TTL_MS - 1000;
+    const { session } = await createSession(db, { id, role: 'customer' }, { ip: meta.ip, userAgent: 'vitest', twoFactorVerified: false }, started);
+    const result = await completeTwoFactorSignIn(db, session, await codeAt(totpSecret, 0, Date.now()), meta);
+    expect(result).toEqual({ ok: false, reason: 'expired' });
+    expect(await db.select().from(sessions).where(eq(sessions.userId, id))).toHaveLength(0);
+  });
+
+  test('V7.2.4 (checklist 29): two parallel right codes (a TOTP and a recovery code) on one pre-2FA session make one new session', async () => {
+    const { db, id, totpSecret } = await setup();
+    const codes = await replaceRecoveryCodes(db, id);
+    const { session } = await createSession(db, { id, role: 'customer' }, { ip: meta.ip, userAgent: 'vitest', twoFactorVerified: false });
+    const results = await Promise.all([
+      completeTwoFactorSignIn(db, session, await codeAt(totpSecret, 0, Date.now()), meta),
+      completeTwoFactorSignIn(db, session, codes[0], meta),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const left = await db.select().from(sessions).where(eq(sessions.userId, id));
+    expect(left).toHaveLength(1);
+    expect(left[0]!.id).not.toBe(session.id);
+    expect(left[0]!.twoFactorVerified).toBe(true);
   });
 });
 
