@@ -1,10 +1,11 @@
-// A `sequence` of small steps: locale, origin check, security headers.
+// A `sequence` of small steps: locale, origin check, session, mandatory 2FA (A9), security headers.
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { t } from './i18n/index.ts';
 import { isLocale, negotiateLocale } from './i18n/locales.ts';
 import { isSecureOrigin, publicOrigin } from './server/config.ts';
 import { getDb } from './server/db/client.ts';
 import { sessionCookieName, validateSessionToken } from './server/auth/session.ts';
+import { twoFactorRequiredFor } from './server/auth/two-factor-policy.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -36,6 +37,7 @@ const session = defineMiddleware(async (context, next) => {
   context.locals.secure = secure;
   context.locals.user = null;
   context.locals.session = null;
+  context.locals.pendingSession = null;
   const name = sessionCookieName(secure);
   const token = context.cookies.get(name)?.value;
   if (token) {
@@ -43,11 +45,28 @@ const session = defineMiddleware(async (context, next) => {
     if (found && found.session.twoFactorVerified) {
       context.locals.user = found.user;
       context.locals.session = found.session;
-    } else if (!found) {
+    } else if (found) {
+      // A4: password right, second factor still to come — only the login page's code step uses it.
+      context.locals.pendingSession = found.session;
+    } else {
       context.cookies.delete(name, { path: '/' });
     }
   }
   return next();
+});
+
+/** Where a user who must enrol in 2FA may still go (A9): the wizard (in any language), sign-out. */
+const ENROLMENT_PATH = /^\/(nl|en|fr)\/(account\/two-factor|logout)\/?$/;
+
+/**
+ * A9 / checklist 15: a signed-in user who must have 2FA (staff always; everyone once an `all`
+ * policy has started) and has none reaches only the enrolment pages; everything else redirects.
+ */
+const mandatoryTwoFactor = defineMiddleware(async (context, next) => {
+  const user = context.locals.user;
+  if (!user || user.totpEnabledAt !== null || ENROLMENT_PATH.test(context.url.pathname)) return next();
+  if (!(await twoFactorRequiredFor(await getDb(), user))) return next();
+  return new Response(null, { status: 303, headers: { Location: `/${context.locals.lang}/account/two-factor`, 'Cache-Control': 'no-store' } });
 });
 
 const securityHeaders = defineMiddleware(async (_context, next) => {
@@ -66,4 +85,4 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
   return response;
 });
 
-export const onRequest = sequence(locale, originCheck, session, securityHeaders);
+export const onRequest = sequence(locale, originCheck, session, mandatoryTwoFactor, securityHeaders);

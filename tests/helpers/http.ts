@@ -66,3 +66,13 @@ export async function latestMail(dbUrl: string, to: string, kind?: string) {
   const row = rows[0];
   return row ? { kind: String(row.kind), subject: String(row.subject), text: String(row.text), html: String(row.html) } : undefined;
 }
+
+/** The first match of `pattern` (its group 1) in the newest mail of a kind, waiting for mail sent after the answer. */
+export async function waitForMailLink(dbUrl: string, to: string, kind: string, pattern: RegExp): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const mail = await latestMail(dbUrl, to, kind);
+    if (mail) return pattern.exec(mail.text)![1]!;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${kind} mail`);
+}

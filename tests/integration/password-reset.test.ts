@@ -1,6 +1,6 @@
 // A5 / A13: Forgot password and Recover account, through the real server.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Device, latestMail, query } from '../helpers/http.ts';
+import { Device, latestMail, query, waitForMailLink } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
 let server: RunningServer;
@@ -24,14 +24,7 @@ async function signIn(device: Device, email: string, password: string) {
   await device.post('/en/login', { step: 'email', email });
   return device.post('/en/login', { step: 'password', email, password });
 }
-async function resetLink(email: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const mail = await latestMail(server.dbUrl, email, 'password-reset');
-    if (mail) return /reset\?token=([a-z2-7]+\.[a-z2-7]+)/.exec(mail.text)![1]!;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('no reset mail');
-}
+const resetLink = (email: string) => waitForMailLink(server.dbUrl, email, 'password-reset', /reset\?token=([a-z2-7]+\.[a-z2-7]+)/);
 
 describe('A5 / A13: password reset', () => {
   test('V6.3.8: the request answers the same for a known and an unknown address', async () => {

@@ -22,8 +22,23 @@ const CHECKLIST = 'tests/integration/security-checklist.test.ts';
 const PASTE = 'tests/e2e/password-fields.test.ts';
 const STAFF = 'tests/unit/staff-actions.test.ts';
 const STATE = 'tests/integration/account-state.test.ts';
+const TWO_FACTOR = 'tests/integration/two-factor.test.ts';
+const TWO_FACTOR_UNIT = 'tests/unit/two-factor.test.ts';
+const MANDATORY = 'tests/integration/two-factor-mandatory.test.ts';
+const TWO_FACTOR_E2E = 'tests/e2e/two-factor.test.ts';
+const SUPPORT = 'tests/integration/support.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
+  'unlock-account': [
+    { file: AUTH, test: 'V6.1.1: the single-use unlock link from the email restores access; a second use fails' },
+    { file: TWO_FACTOR, test: 'A12 / V6.1.1 (checklist 12): the unlock link of a 2FA account also needs a code' },
+    { file: STATE, test: 'A12 / S4: an agent unlocks after manual verification; the owner signs in again and is told by email; the log names the agent' },
+  ],
+  'no-recovery-codes-left': [
+    { file: SUPPORT, test: 'A13: Recover account leads to a manual verification request, which becomes a support ticket' },
+    { file: TWO_FACTOR, test: 'V6.4.4 (checklist 24): with the device and every recovery code lost, email alone neither resets the password nor signs in' },
+    { file: STAFF, test: 'A13 / V7.4.3 / checklist 38: resetTwoFactor removes the secret and every recovery code, ends every session, and mails in French' },
+  ],
   'where-to-sign-in': [
     { file: AUTH, test: '/en/sign shows sign-in and registration, with Recover account on the left (first)' },
     { file: AUTH, test: '/signup opens registration, /login opens sign-in; bare paths redirect to the locale' },
@@ -163,34 +178,95 @@ export const proven: Record<string, TestRef[]> = {
     { file: STAFF, test: "A19 / checklist 38: personal data, sessions, devices, codes, key and tokens are gone; events stay without personal data; the confirmation goes out in the user's language" },
     { file: STATE, test: 'A19 / V7.4.2: after deleteAccount the old cookie is refused, the email cannot sign in (answered like an unknown email), and the database file holds none of the personal data' },
   ],
+  'sign-in-with-2fa': [
+    { file: TWO_FACTOR, test: 'A4 / V7.2.4 (checklist 14, 29): the password alone signs nobody in; a right code issues a new token and the pre-2FA one dies' },
+    { file: TWO_FACTOR, test: 'A7 / A13 (checklist 23): each recovery code works once and the number left is shown; a new set voids the old one' },
+    { file: TWO_FACTOR_E2E, test: 'sign up, set up 2FA from the shown key, sign in with a code, then with a recovery code in a second browser, end the other session' },
+  ],
+  'reset-password-with-2fa': [
+    { file: TWO_FACTOR, test: 'A5 / V6.3.4 (checklist 14): a reset of a 2FA account needs a TOTP or recovery code; without it nothing changes and no session is created' },
+  ],
+  'set-up-2fa': [
+    { file: TWO_FACTOR, test: 'A6 / V7.5.1 (checklist 16): no QR code before the password is re-confirmed; 2FA stays off until a valid code; abandoning leaves it off' },
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+    { file: TWO_FACTOR_E2E, test: 'sign up, set up 2FA from the shown key, sign in with a code, then with a recovery code in a second browser, end the other session' },
+  ],
+  'authenticator-apps': [
+    { file: TWO_FACTOR_UNIT, test: 'A6: the otpauth URI names issuer Loket and the account, SHA-1, 6 digits, 30 s' },
+    { file: TWO_FACTOR, test: 'A6 / V6.5.3 (checklist 17): the secret is 20 CSPRNG bytes, in an otpauth URI of issuer Loket; two set-ups give different secrets' },
+    { file: TWO_FACTOR_E2E, test: 'sign up, set up 2FA from the shown key, sign in with a code, then with a recovery code in a second browser, end the other session' },
+  ],
+  'recovery-codes': [
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+    { file: TWO_FACTOR_UNIT, test: 'V6.5.2 (checklist 22): ten codes of 120 bits each, stored only as SHA-256 hashes' },
+    { file: TWO_FACTOR_E2E, test: 'sign up, set up 2FA from the shown key, sign in with a code, then with a recovery code in a second browser, end the other session' },
+  ],
+  '2fa-enabled-notice': [
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+  ],
+  'code-time-window': [
+    { file: TWO_FACTOR_UNIT, test: 'A7 / V6.5.5 (checklist 20): codes of steps t−1, t and t+1 are accepted; t−2 and t+2 refused' },
+    { file: TWO_FACTOR, test: 'A7 / V6.5.5 (checklist 20): codes of steps t−2 and t+2 are refused; t−1 and t+1 are accepted' },
+  ],
+  'code-used-once': [
+    { file: TWO_FACTOR, test: 'A7 / V6.5.1 (checklist 18): a code is accepted once; the same code again in the same step fails' },
+    { file: TWO_FACTOR, test: 'V6.5.1 (checklist 19): two parallel requests with one code — exactly one succeeds' },
+    { file: TWO_FACTOR_UNIT, test: 'A7 / V6.5.1 (checklist 18): a code is accepted once; an older step after a newer one is refused' },
+    { file: TWO_FACTOR_UNIT, test: 'V6.5.1 (checklist 19): twenty parallel uses of one code — exactly one succeeds' },
+  ],
+  'recovery-code-single-use': [
+    { file: TWO_FACTOR, test: 'A7 / A13 (checklist 23): each recovery code works once and the number left is shown; a new set voids the old one' },
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+    { file: TWO_FACTOR_UNIT, test: 'A7 / V6.5.4 (checklist 23): each code works once (also in parallel); the count goes down; a new set voids the old one' },
+  ],
+  'new-recovery-codes': [
+    { file: TWO_FACTOR, test: 'A7 / A13 (checklist 23): each recovery code works once and the number left is shown; a new set voids the old one' },
+    { file: TWO_FACTOR, test: 'A21 / V7.5.1 (checklist 28): without a recent re-authentication, new recovery codes, password, email, API key and ending other sessions are refused; the password alone does not re-authenticate' },
+    { file: TWO_FACTOR_UNIT, test: 'A7 / V6.5.4 (checklist 23): each code works once (also in parallel); the count goes down; a new set voids the old one' },
+  ],
+  'turn-off-2fa': [
+    { file: TWO_FACTOR, test: 'A8 (checklist 32, 39): the password and a current code are both required; then 2FA is off, a notice goes out and other sessions end' },
+  ],
+  '2fa-mandatory-cannot-disable': [
+    { file: TWO_FACTOR, test: 'A8 / A9: where 2FA is mandatory (a staff account) it cannot be turned off' },
+    { file: MANDATORY, test: 'A9 / V6.3.3 (checklist 15): after the mandatory date a user without 2FA reaches only the enrolment pages; everything else redirects there' },
+  ],
+  'mandatory-2fa': [
+    { file: MANDATORY, test: 'A9 / V6.3.3 (checklist 15): after the mandatory date a user without 2FA reaches only the enrolment pages; everything else redirects there' },
+    { file: MANDATORY, test: 'A9: before the date, and under a staff-only policy, customers are not forced' },
+    { file: TWO_FACTOR_UNIT, test: 'A9: staff roles always require 2FA; customers only once an `all` policy has started' },
+    { file: TWO_FACTOR_UNIT, test: 'A9 / S5: setting the policy stores it and records a security event with the actor and reason; bad input changes nothing; null lifts it' },
+  ],
+  'staff-2fa': [
+    { file: MANDATORY, test: 'A9: staff roles (agent, editor, admin) always require 2FA, with no policy set' },
+    { file: TWO_FACTOR_UNIT, test: 'A9: staff roles always require 2FA; customers only once an `all` policy has started' },
+    { file: TWO_FACTOR, test: 'A4 / V7.2.4 (checklist 14, 29): the password alone signs nobody in; a right code issues a new token and the pre-2FA one dies' },
+  ],
+  'lost-2fa-device': [
+    { file: TWO_FACTOR, test: 'A7 / A13 (checklist 23): each recovery code works once and the number left is shown; a new set voids the old one' },
+    { file: TWO_FACTOR, test: 'A5 / V6.3.4 (checklist 14): a reset of a 2FA account needs a TOTP or recovery code; without it nothing changes and no session is created' },
+    { file: TWO_FACTOR, test: 'A13: a recovery code signs in, and 2FA is set up again on a new phone (also where it is mandatory); the old key works until the new one is confirmed, then stops' },
+  ],
+  'reauth-sensitive-changes': [
+    { file: TWO_FACTOR, test: 'A21 / V7.5.1 (checklist 28): without a recent re-authentication, new recovery codes, password, email, API key and ending other sessions are refused; the password alone does not re-authenticate' },
+    { file: TWO_FACTOR, test: 'A8 (checklist 32, 39): the password and a current code are both required; then 2FA is off, a notice goes out and other sessions end' },
+    { file: API_KEYS, test: 'A21: more than 15 minutes after a confirmation, no password is refused and nothing changes; the right password works' },
+    { file: CLAIMS, test: 'within 15 minutes of signing in it works; later it asks to sign in again and ends nothing' },
+  ],
+  'notification-preferences': [
+    { file: CLAIMS, test: 'the account page has no IP restrictions, team members or notification switches' },
+    { file: DEVICE, test: 'A10 / V6.3.5: a new device (no device cookie) sends exactly one new-device email with browser, OS, IP and both links' },
+    { file: SETTINGS, test: 'A15 / V7.4.3 (checklist 39): a change signs the other session out at once, keeps this one, sends a notice; only the new password signs in' },
+    { file: EMAIL_CHANGE, test: 'A14 / checklist 30: the new address is not active until its link is used; the old address is told' },
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+    { file: TWO_FACTOR, test: 'A8 (checklist 32, 39): the password and a current code are both required; then 2FA is off, a notice goes out and other sessions end' },
+    { file: TWO_FACTOR, test: 'A12 (checklist 21): after 5 wrong codes within 15 minutes a correct 6th is refused; the account is locked and the email says why' },
+  ],
 };
 
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
 export const pending: Record<string, string> = {
   'unverified-account-limits': 'T1: opening tickets does not exist yet (sign-in refusal is proven in auth.test.ts)',
-  'sign-in-with-2fa': 'A4/A7: two-factor sign-in',
-  'reset-password-with-2fa': 'A5: the second factor during a reset',
-  'set-up-2fa': 'A6: the 2FA wizard',
-  'authenticator-apps': 'A6: the 2FA wizard',
-  'recovery-codes': 'A6: recovery codes',
-  '2fa-enabled-notice': 'A6: 2FA notice emails',
-  'code-time-window': 'A7: TOTP verification',
-  'code-used-once': 'A7: TOTP replay guard',
-  'recovery-code-single-use': 'A7: recovery codes',
-  'new-recovery-codes': 'A7: regenerating recovery codes',
-  'turn-off-2fa': 'A8: disabling 2FA',
-  '2fa-mandatory-cannot-disable': 'A8/A9: the mandatory-2FA policy',
-  'mandatory-2fa': 'A9: the mandatory-2FA policy',
-  'staff-2fa': 'A9: staff roles require 2FA',
-  'account-locked-why': 'A12: five wrong 2FA codes (the ten wrong passwords are proven in auth.test.ts)',
-  'unlock-account':
-    'A12: the 2FA code with the unlock link (two-factor work); the email link is proven in auth.test.ts, the unlock by an agent after manual verification in account-state.test.ts ("A12 / S4: an agent unlocks …") and staff-actions.test.ts',
-  'lost-2fa-device': 'A13: recovery codes at sign-in',
-  // The ticket (tests/integration/support.test.ts › 'A13: Recover account leads to a manual verification request, which becomes a support ticket')
-  // and the 2FA reset by support (staff-actions.test.ts › 'A13 / V7.4.3 / checklist 38: resetTwoFactor …') are proven.
-  'no-recovery-codes-left': 'A13 / V6.4.4: "email alone cannot turn off 2FA" (checklist 24) is not proven yet',
-  'notification-preferences': 'A20: the claim that every security email goes out needs the remaining security emails (2FA, email change)',
-  'reauth-sensitive-changes': 'A21: sudo mode for 2FA, recovery codes, email, password and API key changes',
-  'security-log':
-    'A21: events for 2FA changes (two-factor work); staff account actions with actor, time and IP are proven in staff-actions.test.ts and account-state.test.ts',
+  'account-locked-why': 'A12: "another pattern of unusual activity" has no trigger yet (10 wrong passwords: auth.test.ts; 5 wrong 2FA codes: two-factor.test.ts)',
+  'security-log': 'A21: to be mapped after the merge',
 };

@@ -18,6 +18,11 @@ const API_KEYS_UNIT = 'tests/unit/api-keys.test.ts';
 const CHECKLIST = 'tests/integration/security-checklist.test.ts';
 const PASTE = 'tests/e2e/password-fields.test.ts';
 const FEEDBACK = 'tests/integration/feedback.test.ts';
+const TWO_FACTOR = 'tests/integration/two-factor.test.ts';
+const TWO_FACTOR_UNIT = 'tests/unit/two-factor.test.ts';
+const MANDATORY = 'tests/integration/two-factor-mandatory.test.ts';
+const STAFF = 'tests/unit/staff-actions.test.ts';
+const STATE = 'tests/integration/account-state.test.ts';
 
 export const CHECKLIST_ITEMS = 44;
 
@@ -61,6 +66,45 @@ export const proven: Record<number, TestRef[]> = {
     { file: RESET, test: 'V6.3.8: the request answers the same for a known and an unknown address' },
     { file: AUTH, test: 'A2 / V6.3.8: registering an existing email looks the same and reveals nothing; the owner is told by email' },
   ],
+  12: [
+    { file: AUTH, test: 'V6.1.1: the single-use unlock link from the email restores access; a second use fails' },
+    { file: TWO_FACTOR, test: 'A12 / V6.1.1 (checklist 12): the unlock link of a 2FA account also needs a code' },
+  ],
+  14: [
+    { file: TWO_FACTOR, test: 'A5 / V6.3.4 (checklist 14): a reset of a 2FA account needs a TOTP or recovery code; without it nothing changes and no session is created' },
+    { file: TWO_FACTOR, test: 'A4 / V7.2.4 (checklist 14, 29): the password alone signs nobody in; a right code issues a new token and the pre-2FA one dies' },
+  ],
+  15: [{ file: MANDATORY, test: 'A9 / V6.3.3 (checklist 15): after the mandatory date a user without 2FA reaches only the enrolment pages; everything else redirects there' }],
+  16: [{ file: TWO_FACTOR, test: 'A6 / V7.5.1 (checklist 16): no QR code before the password is re-confirmed; 2FA stays off until a valid code; abandoning leaves it off' }],
+  17: [
+    { file: TWO_FACTOR, test: 'A6 / V6.5.3 (checklist 17): the secret is 20 CSPRNG bytes, in an otpauth URI of issuer Loket; two set-ups give different secrets' },
+    { file: TWO_FACTOR_UNIT, test: 'V6.5.3 (checklist 17): a secret is 20 random bytes in base32; two secrets differ' },
+  ],
+  18: [
+    { file: TWO_FACTOR, test: 'A7 / V6.5.1 (checklist 18): a code is accepted once; the same code again in the same step fails' },
+    { file: TWO_FACTOR_UNIT, test: 'A7 / V6.5.1 (checklist 18): a code is accepted once; an older step after a newer one is refused' },
+  ],
+  19: [
+    { file: TWO_FACTOR, test: 'V6.5.1 (checklist 19): two parallel requests with one code — exactly one succeeds' },
+    { file: TWO_FACTOR_UNIT, test: 'V6.5.1 (checklist 19): twenty parallel uses of one code — exactly one succeeds' },
+  ],
+  20: [
+    { file: TWO_FACTOR, test: 'A7 / V6.5.5 (checklist 20): codes of steps t−2 and t+2 are refused; t−1 and t+1 are accepted' },
+    { file: TWO_FACTOR_UNIT, test: 'A7 / V6.5.5 (checklist 20): codes of steps t−1, t and t+1 are accepted; t−2 and t+2 refused' },
+  ],
+  21: [
+    { file: TWO_FACTOR, test: 'A12 (checklist 21): after 5 wrong codes within 15 minutes a correct 6th is refused; the account is locked and the email says why' },
+    { file: TWO_FACTOR_UNIT, test: 'A12 (checklist 21): the fifth wrong code within 15 minutes locks the account (reason wrong-codes) and mails the unlock link; then a right code is refused' },
+  ],
+  22: [
+    { file: TWO_FACTOR_UNIT, test: 'V6.5.2 (checklist 22): ten codes of 120 bits each, stored only as SHA-256 hashes' },
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+  ],
+  23: [
+    { file: TWO_FACTOR, test: 'A7 / A13 (checklist 23): each recovery code works once and the number left is shown; a new set voids the old one' },
+    { file: TWO_FACTOR_UNIT, test: 'A7 / V6.5.4 (checklist 23): each code works once (also in parallel); the count goes down; a new set voids the old one' },
+  ],
+  24: [{ file: TWO_FACTOR, test: 'V6.4.4 (checklist 24): with the device and every recovery code lost, email alone neither resets the password nor signs in' }],
   25: [{ file: VERIFY, test: 'V6.6.2: a code for one request cannot complete another' }],
   26: [
     { file: AUTH, test: 'V6.6.3: five wrong codes end the code, even the right one is then refused' },
@@ -70,11 +114,28 @@ export const proven: Record<number, TestRef[]> = {
     { file: VERIFY, test: 'the code works within 10 minutes and fails after; the account stays inactive' },
     { file: RESET, test: 'V6.5.5: the link expires after 30 minutes' },
   ],
+  28: [
+    { file: TWO_FACTOR, test: 'A21 / V7.5.1 (checklist 28): without a recent re-authentication, new recovery codes, password, email, API key and ending other sessions are refused; the password alone does not re-authenticate' },
+    { file: CLAIMS, test: 'within 15 minutes of signing in it works; later it asks to sign in again and ends nothing' },
+    { file: API_KEYS, test: 'A21: more than 15 minutes after a confirmation, no password is refused and nothing changes; the right password works' },
+  ],
+  29: [
+    { file: TWO_FACTOR, test: 'A4 / V7.2.4 (checklist 14, 29): the password alone signs nobody in; a right code issues a new token and the pre-2FA one dies' },
+    { file: TWO_FACTOR_UNIT, test: 'V7.2.4 (checklist 29): two parallel right codes (a TOTP and a recovery code) on one pre-2FA session make one new session' },
+    { file: AUTH, test: 'A21 / V3.3: the session cookie is HttpOnly, SameSite=Lax, Path=/, no Domain; a new token per sign-in' },
+  ],
   30: [{ file: EMAIL_CHANGE, test: 'A14 / checklist 30: the new address is not active until its link is used; the old address is told' }],
   31: [
     { file: API_KEYS, test: 'A17: regenerating revokes the old key at once; the new key works' },
     { file: API_KEYS, test: 'A17: a created key is shown once and works on /api/v1/me; afterwards the page shows only its prefix' },
     { file: API_KEYS_UNIT, test: 'A17: only a SHA-256 hash of the secret is stored — the secret is nowhere in the database' },
+  ],
+  32: [
+    { file: DEVICE, test: 'A10 / V6.3.5: a new device (no device cookie) sends exactly one new-device email with browser, OS, IP and both links' },
+    { file: RESET, test: 'the link sets a new password (A3 enforced), ends every session, sends a notice, and works once' },
+    { file: EMAIL_CHANGE, test: 'A14 / checklist 30: the new address is not active until its link is used; the old address is told' },
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+    { file: TWO_FACTOR, test: 'A8 (checklist 32, 39): the password and a current code are both required; then 2FA is off, a notice goes out and other sessions end' },
   ],
   33: [{ file: SESSION, test: 'V7.2.3: ≥128 bits of entropy; the database holds only SHA-256(secret), so a dump cannot be replayed' }],
   34: [
@@ -84,6 +145,18 @@ export const proven: Record<number, TestRef[]> = {
   35: [{ file: SESSION, test: 'V7.3.1: idle past 10 days → refused; activity extends it' }],
   36: [{ file: SESSION, test: 'V7.3.2: older than the absolute lifetime (30 days) → refused even if active every day' }],
   37: [{ file: AUTH, test: 'V7.4.1: after sign-out the old cookie is refused' }],
+  38: [
+    { file: STAFF, test: 'A18 / V7.4.2 / checklist 38: suspendAccount ends every session at once, keeps the reason, and mails it with /terms and /support' },
+    { file: STATE, test: "A18 / V7.4.2: a suspended user's old cookie is refused at once; after the right password they see the suspension page with the reason, /terms and /support, and cannot sign in" },
+    { file: SETTINGS, test: 'A15 / A12: wrong current passwords count toward the lock; the 10th locks the account and ends every session' },
+    { file: STATE, test: 'A19 / V7.4.2: after deleteAccount the old cookie is refused, the email cannot sign in (answered like an unknown email), and the database file holds none of the personal data' },
+  ],
+  39: [
+    { file: SETTINGS, test: 'A15 / V7.4.3 (checklist 39): a change signs the other session out at once, keeps this one, sends a notice; only the new password signs in' },
+    { file: RESET, test: 'the link sets a new password (A3 enforced), ends every session, sends a notice, and works once' },
+    { file: TWO_FACTOR, test: 'A6 / A7 / V6.5.2 (checklist 22, 32, 39): a right code turns 2FA on, shows 10 recovery codes once (stored hashed), sends the notice and ends every other session' },
+    { file: TWO_FACTOR, test: 'A8 (checklist 32, 39): the password and a current code are both required; then 2FA is off, a notice goes out and other sessions end' },
+  ],
   40: [
     { file: AUTH, test: 'V7.5.2: ending a session id that is not yours gives 404 and ends nothing' },
     { file: SESSION, test: 'V7.5.2: a user can end only their own sessions; ending all others keeps the current one' },
@@ -103,26 +176,9 @@ export const proven: Record<number, TestRef[]> = {
     { file: CHECKLIST, test: 'A21: a malformed token or a bad form never echoes the secret it was given' },
     { file: PASSWORD, test: 'A21 (checklist 44): the password module never logs' },
     { file: AUTH, test: 'no password appears in the server output' },
+    { file: TWO_FACTOR, test: 'A21 (checklist 44): no password, TOTP key or recovery code appears in the server output' },
   ],
 };
 
 /** Items not (fully) proven yet, and what is missing. */
-export const pending: Record<number, string> = {
-  12: 'V6.1.1: the unlock link is proven (auth.test.ts); the 2FA code it also needs where 2FA is on is not built yet',
-  14: 'V6.3.4: the second factor during a password reset and on every sign-in path',
-  15: 'A9: the mandatory-2FA enrolment redirect',
-  16: 'A6: the 2FA wizard',
-  17: 'V6.5.3: TOTP secrets',
-  18: 'A7: TOTP replay guard',
-  19: 'V6.5.1: the parallel TOTP replay test',
-  20: 'V6.5.5: the TOTP time window',
-  21: 'A12: five wrong 2FA codes lock',
-  22: 'V6.5.2: recovery codes',
-  23: 'A7: recovery codes single use and regeneration',
-  24: 'V6.4.4: turning 2FA off needs the manual verification ticket when every factor is lost',
-  28: 'V7.5.1: sudo mode is proven for ending all sessions and the API key (account-claims, api-keys); the 2FA actions and the code for 2FA users are not built yet',
-  29: 'V7.2.4: a new token per sign-in is proven (auth.test.ts); the pre-2FA token dying needs 2FA sign-in',
-  32: 'A10 / V6.3.5: the new-device alert, reset and email-change notices are proven (new-device, password-reset, email-change tests); the 2FA notices are not built yet',
-  38: 'V7.4.2: suspension and deletion by staff are not built yet',
-  39: 'V7.4.3: password change and reset are proven (account-settings, password-reset tests); 2FA changes are not built yet',
-};
+export const pending: Record<number, string> = {};

@@ -39,7 +39,21 @@ export type SecurityEventType =
   | 'staff.sessions-ended'
   | 'staff.account-deleted'
   | 'staff.role-changed'
-  | 'account.admin-created';
+  | 'account.admin-created'
+  // A6–A9 / A21: two-factor authentication and re-authentication.
+  | 'two-factor.setup-started'
+  | 'two-factor.setup-failed'
+  | 'two-factor.enabled'
+  | 'two-factor.disabled'
+  | 'two-factor.device-replaced'
+  | 'two-factor.disable-failed'
+  | 'two-factor.code-failed'
+  | 'two-factor.recovery-code-used'
+  | 'two-factor.recovery-codes-regenerated'
+  | 'two-factor.policy-changed'
+  | 'sign-in.second-factor'
+  | 'reauthenticated'
+  | 'reauthentication.failed';
 
 export interface RequestMeta {
   ip: string;

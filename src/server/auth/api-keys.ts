@@ -143,7 +143,8 @@ export async function changeApiKey(
     if (confirmation === 'locked') return { ok: false, reason: 'locked' };
     if (confirmation === 'wrong') return { ok: false, reason: 'wrong-password' };
     await reset(db, `wrong-password:${user.id}`);
-    // A21: sudo mode is password and code where 2FA is on; the code step is not built here (fails closed, as A15).
+    // A21: sudo mode is password and code where 2FA is on: the password alone is not enough here;
+    // such an account confirms both on /account/confirm (two-factor.ts `reauthenticate`).
     if (user.totpEnabledAt !== null) return { ok: false, reason: 'reauth-required' };
     await db.update(sessions).set({ reauthenticatedAt: now }).where(and(eq(sessions.id, current.sessionId), eq(sessions.userId, user.id)));
   }

@@ -63,7 +63,8 @@ export async function requestEmailChange(
   }
   if (errors.password || errors.newEmail) return { ok: false, reason: 'invalid', errors };
 
-  // A21: sudo mode is password and code where 2FA is on; the code step is not built here (fails closed).
+  // A21: sudo mode is password and code where 2FA is on: a 2FA account needs a session that passed
+  // both within the last 15 minutes (sign-in, or /account/confirm — two-factor.ts `reauthenticate`).
   if (user.totpEnabledAt !== null && !isRecentlyReauthenticated(session, now)) return { ok: false, reason: 'reauth-required' };
   // Counted before the "taken" check, so both cases run out of requests alike.
   const limit = await consume(db, `mail:email-change:${user.id}`, LIMITS.verificationEmail, now);

@@ -2,7 +2,7 @@
 // holds until ownership is verified — a single-use, expiring unlock link sent to the account's
 // email (plus a 2FA code where 2FA is on), or an agent — and it ends every session (V7.4.2).
 // Unlocking never reveals the password.
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { oneTimeTokens, users } from '../../../db/schema/index.ts';
 import type { Locale } from '../../i18n/locales.ts';
 import { recordEvent, type RequestMeta } from '../audit/events.ts';
@@ -11,6 +11,7 @@ import { sendMail } from '../mail/mailer.ts';
 import { hashSecret, randomId, randomSecret, secretsEqual, splitToken } from './crypto.ts';
 import { consume, LIMITS, reset } from './rate-limit.ts';
 import { invalidateUserSessions } from './session.ts';
+import { verifySecondFactor } from './two-factor.ts';
 
 export type LockReason = 'wrong-passwords' | 'wrong-codes' | 'unusual-activity';
 const LOCK_REASONS: readonly string[] = ['wrong-passwords', 'wrong-codes', 'unusual-activity'] satisfies LockReason[];
@@ -70,12 +71,13 @@ export async function renewUnlockLink(db: Db, userId: string, origin: string, no
   return true;
 }
 
-export type UnlockOutcome = 'unlocked' | 'invalid' | 'expired';
+export type UnlockOutcome = 'unlocked' | 'invalid' | 'expired' | 'code-required' | 'wrong-code';
+/** A12 / V6.6.3: an unlock link dies after this many wrong 2FA codes. */
+export const UNLOCK_CODE_ATTEMPTS = 5;
 
-/** A12: the unlock link (confirmed by a POST). Single use; clears the lock and its failure counters. */
-export async function unlockWithLink(db: Db, link: string, meta: RequestMeta & { origin: string }, now = Date.now()): Promise<UnlockOutcome> {
+async function findUnlockToken(db: Db, link: string) {
   const parts = splitToken(link);
-  if (!parts) return 'invalid';
+  if (!parts) return undefined;
   const token = (
     await db
       .select()
@@ -83,8 +85,44 @@ export async function unlockWithLink(db: Db, link: string, meta: RequestMeta & {
       .where(and(eq(oneTimeTokens.id, parts.id), eq(oneTimeTokens.purpose, 'unlock'), isNull(oneTimeTokens.usedAt)))
       .limit(1)
   )[0];
-  if (!token || !secretsEqual(hashSecret(parts.secret), token.secretHash)) return 'invalid';
+  return token && secretsEqual(hashSecret(parts.secret), token.secretHash) ? token : undefined;
+}
+
+/** A12: whether the unlock form must also ask for a 2FA code (only told to the holder of a valid link). */
+export async function unlockNeedsSecondFactor(db: Db, link: string, now = Date.now()): Promise<boolean> {
+  const token = await findUnlockToken(db, link);
+  if (!token || now >= token.expiresAt) return false;
+  const user = (await db.select({ totpEnabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, token.userId)).limit(1))[0];
+  return user?.totpEnabledAt != null;
+}
+
+/**
+ * A12: the unlock link (confirmed by a POST), plus a 2FA code (TOTP or recovery code) where 2FA
+ * is on (checklist 12). Single use; clears the lock and its failure counters.
+ */
+export async function unlockWithLink(db: Db, link: string, meta: RequestMeta & { origin: string }, now = Date.now(), code?: unknown): Promise<UnlockOutcome> {
+  const token = await findUnlockToken(db, link);
+  if (!token) return 'invalid';
   if (now >= token.expiresAt) return 'expired';
+  const owner = (await db.select().from(users).where(eq(users.id, token.userId)).limit(1))[0];
+  if (!owner) return 'invalid';
+  if (owner.totpEnabledAt !== null) {
+    if (typeof code !== 'string' || !code.trim()) return 'code-required';
+    // The account is locked already: wrong codes use up the link instead (V6.6.3).
+    const checked = await verifySecondFactor(db, owner, code, { ...meta, actor: owner.id }, { countTowardLock: false }, now);
+    if (!checked.ok) {
+      const [attempt] = await db
+        .update(oneTimeTokens)
+        .set({ attempts: sql`${oneTimeTokens.attempts} + 1` })
+        .where(eq(oneTimeTokens.id, token.id))
+        .returning({ attempts: oneTimeTokens.attempts });
+      if ((attempt?.attempts ?? UNLOCK_CODE_ATTEMPTS) >= UNLOCK_CODE_ATTEMPTS) {
+        await db.update(oneTimeTokens).set({ usedAt: now }).where(eq(oneTimeTokens.id, token.id));
+        return 'invalid';
+      }
+      return 'wrong-code';
+    }
+  }
   const [used] = await db.batch([
     db.update(oneTimeTokens).set({ usedAt: now }).where(and(eq(oneTimeTokens.id, token.id), isNull(oneTimeTokens.usedAt))),
     db.update(users).set({ lockedAt: null, lockReason: null, updatedAt: now }).where(eq(users.id, token.userId)),

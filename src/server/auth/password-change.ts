@@ -53,8 +53,8 @@ export async function changePassword(
   }
   if (errors.currentPassword || errors.newPassword) return { ok: false, reason: 'invalid', errors };
 
-  // A21: sudo mode is password and code where 2FA is on; the code step is not built here, so a 2FA
-  // account needs a session that passed it within the last 15 minutes (fails closed otherwise).
+  // A21: sudo mode is password and code where 2FA is on: a 2FA account needs a session that passed
+  // both within the last 15 minutes (sign-in, or /account/confirm — two-factor.ts `reauthenticate`).
   if (user.totpEnabledAt !== null && !isRecentlyReauthenticated(current, now)) return { ok: false, reason: 'reauth-required' };
 
   const passwordHash = await hashPassword(newPassword);

@@ -13,6 +13,7 @@ import { isValidEmail, normalizeEmail } from './email.ts';
 import { checkPassword, hashPassword, type PasswordProblem } from './password.ts';
 import { consume, LIMITS, reset } from './rate-limit.ts';
 import { invalidateUserSessions } from './session.ts';
+import { verifySecondFactor } from './two-factor.ts';
 
 export const RESET_LINK_TTL_MS = 30 * 60_000;
 
@@ -69,23 +70,45 @@ export async function resetTokenState(db: Db, link: string, now = Date.now()): P
   return !token ? 'invalid' : now >= token.expiresAt ? 'expired' : 'valid';
 }
 
+/** A5: whether the form must also ask for a 2FA code (only told to the holder of a valid link). */
+export async function resetNeedsSecondFactor(db: Db, link: string, now = Date.now()): Promise<boolean> {
+  const token = await findToken(db, link);
+  if (!token || now >= token.expiresAt) return false;
+  const user = (await db.select({ totpEnabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, token.userId)).limit(1))[0];
+  return user?.totpEnabledAt != null;
+}
+
 export type ResetResult =
   | { ok: true; locale: string }
-  | { ok: false; reason: 'invalid' | 'expired' | 'two-factor-required' }
+  | { ok: false; reason: 'invalid' | 'expired' }
+  /** A5: 2FA is on and the code is missing or wrong (counts toward the A12 lock). */
+  | { ok: false; reason: 'code-required' | 'wrong-code' }
+  | { ok: false; reason: 'locked' }
+  | { ok: false; reason: 'rate-limited'; retryAfter: number }
   | { ok: false; reason: 'weak-password'; problems: PasswordProblem[] };
 
-export async function completePasswordReset(db: Db, link: string, password: unknown, meta: RequestMeta & { origin: string }, now = Date.now()): Promise<ResetResult> {
+export async function completePasswordReset(
+  db: Db,
+  link: string,
+  password: unknown,
+  meta: RequestMeta & { origin: string },
+  now = Date.now(),
+  code?: unknown,
+): Promise<ResetResult> {
   const token = await findToken(db, link);
   if (!token) return { ok: false, reason: 'invalid' };
   if (now >= token.expiresAt) return { ok: false, reason: 'expired' };
   const user = (await db.select().from(users).where(eq(users.id, token.userId)).limit(1))[0];
   if (!user || user.deletedAt !== null) return { ok: false, reason: 'invalid' };
-  // A5: with 2FA on, the link alone is not enough. The second-factor step is not built yet, so such
-  // a reset fails closed and points to support (A13).
-  if (user.totpEnabledAt !== null) return { ok: false, reason: 'two-factor-required' };
   const newPassword = typeof password === 'string' ? password : '';
   const problems = checkPassword(newPassword, { email: user.email, name: user.name, username: user.username });
   if (problems.length) return { ok: false, reason: 'weak-password', problems };
+  // A5 / checklist 14: with 2FA on, the link alone is not enough — a TOTP or recovery code too.
+  if (user.totpEnabledAt !== null) {
+    if (typeof code !== 'string' || !code.trim()) return { ok: false, reason: 'code-required' };
+    const checked = await verifySecondFactor(db, user, code, meta, {}, now);
+    if (!checked.ok) return checked.reason === 'wrong' ? { ok: false, reason: 'wrong-code' } : checked;
+  }
   const passwordHash = await hashPassword(newPassword);
   // Claim the link first (one conditional update): of two parallel requests only one gets here.
   const claimed = await db
