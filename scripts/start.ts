@@ -8,6 +8,7 @@ import { prepareDatabase } from '../src/server/boot.ts';
 import { withPageCache } from '../src/server/http/page-cache.ts';
 import { withStaticAssets } from '../src/server/http/static-assets.ts';
 import { readKbVersion } from '../src/server/kb/snapshot.ts';
+import { startAutoCloseJob } from '../src/server/tickets/workflow.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
@@ -31,6 +32,9 @@ try {
   process.exit(1);
 }
 
+// T4: resolved tickets close 7 days after resolution — a job inside the server, every 10 minutes.
+const stopAutoClose = startAutoCloseJob(db);
+
 const { handler } = (await import(entry.href)) as { handler: (req: unknown, res: unknown) => void };
 // Fast paths in front of Astro: hashed client assets from memory, then cached KB pages.
 const app = handler as Parameters<typeof withPageCache>[0];
@@ -48,6 +52,7 @@ const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`loket: ${signal} — stopping`);
+  stopAutoClose();
   server.close(async () => {
     await closeDb();
     process.exit(0);

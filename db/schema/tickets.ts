@@ -97,3 +97,39 @@ export const ticketSenderConfirmations = sqliteTable(
   },
   (t) => [index('ticket_sender_confirmations_ticket').on(t.ticketId)],
 );
+
+/** S2: canned replies per language, picked by agents while answering. */
+export const cannedReplies = sqliteTable(
+  'canned_replies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    locale: text('locale').notNull(),
+    title: text('title').notNull(),
+    /** Plain text, like every message (T7). */
+    body: text('body').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('canned_replies_locale').on(t.locale, t.title)],
+);
+
+/**
+ * T2: a knowledge-base entry suggested while a customer wrote a ticket and opened by them. One
+ * row per opened suggestion of a draft; `ticketId` is filled when that draft was sent after all.
+ * An opened suggestion whose draft was never sent counts as a deflection.
+ */
+export const ticketDeflections = sqliteTable(
+  'ticket_deflections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Random id of one ticket draft in one browser. */
+    draftId: text('draft_id').notNull(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    entrySlug: text('entry_slug').notNull(),
+    locale: text('locale').notNull(),
+    openedAt: integer('opened_at').notNull().default(now),
+    ticketId: text('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('ticket_deflections_draft').on(t.draftId), index('ticket_deflections_entry').on(t.entrySlug, t.locale)],
+);
