@@ -27,8 +27,18 @@ const TWO_FACTOR_UNIT = 'tests/unit/two-factor.test.ts';
 const MANDATORY = 'tests/integration/two-factor-mandatory.test.ts';
 const TWO_FACTOR_E2E = 'tests/e2e/two-factor.test.ts';
 const SUPPORT = 'tests/integration/support.test.ts';
+const UNUSUAL = 'tests/unit/unusual-activity.test.ts';
+const SECURITY_LOG = 'tests/integration/security-log.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
+  'account-locked-why': [
+    { file: AUTH, test: 'V6.3.1: after 10 wrong passwords in 15 minutes the 11th attempt is refused even with the right password' },
+    { file: TWO_FACTOR, test: 'A12 (checklist 21): after 5 wrong codes within 15 minutes a correct 6th is refused; the account is locked and the email says why' },
+    { file: UNUSUAL, test: 'A12: wrong passwords from 4 networks do not lock; from a 5th network within 15 minutes they do, with reason unusual-activity and an email saying so' },
+  ],
+  'security-log': [
+    { file: SECURITY_LOG, test: 'A21: sign-ins, failures, a 2FA change, an ended session, a lock and a staff action are each recorded with time, IP and actor' },
+  ],
   'unlock-account': [
     { file: AUTH, test: 'V6.1.1: the single-use unlock link from the email restores access; a second use fails' },
     { file: TWO_FACTOR, test: 'A12 / V6.1.1 (checklist 12): the unlock link of a 2FA account also needs a code' },
@@ -267,6 +277,4 @@ export const proven: Record<string, TestRef[]> = {
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
 export const pending: Record<string, string> = {
   'unverified-account-limits': 'T1: opening tickets does not exist yet (sign-in refusal is proven in auth.test.ts)',
-  'account-locked-why': 'A12: "another pattern of unusual activity" has no trigger yet (10 wrong passwords: auth.test.ts; 5 wrong 2FA codes: two-factor.test.ts)',
-  'security-log': 'A21: to be mapped after the merge',
 };

@@ -10,6 +10,7 @@ import type { Db } from '../db/client.ts';
 import { sendMail } from '../mail/mailer.ts';
 import { hashSecret, randomId, randomSecret, secretsEqual, splitToken } from './crypto.ts';
 import { consume, LIMITS, reset } from './rate-limit.ts';
+import { forgetWrongPasswordNetworks } from './unusual-activity.ts';
 import { invalidateUserSessions } from './session.ts';
 import { verifySecondFactor } from './two-factor.ts';
 
@@ -130,6 +131,7 @@ export async function unlockWithLink(db: Db, link: string, meta: RequestMeta & {
   if (used.rowsAffected !== 1) return 'invalid';
   await reset(db, `wrong-password:${token.userId}`);
   await reset(db, `wrong-code:${token.userId}`);
+  await forgetWrongPasswordNetworks(db, token.userId);
   await recordEvent(db, { type: 'account.unlocked', userId: token.userId, actor: token.userId, ip: meta.ip, userAgent: meta.userAgent, detail: { via: 'email-link' } });
   const user = (
     await db.select({ email: users.email, name: users.name, locale: users.locale, timeZone: users.timeZone }).from(users).where(eq(users.id, token.userId)).limit(1)

@@ -6,6 +6,7 @@ import { users } from '../../../db/schema/index.ts';
 import { recordEvent, type RequestMeta } from '../audit/events.ts';
 import type { Db } from '../db/client.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
+import { forgetWrongPasswordNetworks, isDistributedGuessing } from './unusual-activity.ts';
 import { lockAccount } from './lock.ts';
 import { dummyVerify, verifyPassword } from './password.ts';
 import { consume, LIMITS, reset } from './rate-limit.ts';
@@ -52,6 +53,7 @@ export async function signInWithPassword(
     const failures = await consume(db, wrongKey, LIMITS.wrongPassword);
     await recordEvent(db, { type: 'sign-in.failed', userId: user.id, actor: 'anonymous', ...meta, detail: { reason: 'wrong-password', count: failures.count } });
     if (failures.count >= LIMITS.wrongPassword.limit) await lockAccount(db, user, 'wrong-passwords', meta);
+    else if (await isDistributedGuessing(db, user.id, meta.ip)) await lockAccount(db, user, 'unusual-activity', meta);
     return { ok: false, reason: 'invalid' };
   }
   if (user.suspendedAt !== null) {
@@ -63,6 +65,7 @@ export async function signInWithPassword(
     return { ok: false, reason: 'unverified', userId: user.id };
   }
   await reset(db, wrongKey);
+  await forgetWrongPasswordNetworks(db, user.id);
   const needsTwoFactor = user.totpEnabledAt !== null;
   const { token, session } = await createSession(db, user, { ip: meta.ip, userAgent: meta.userAgent, twoFactorVerified: !needsTwoFactor, reauthenticated: true });
   await recordEvent(db, { type: 'sign-in.succeeded', userId: user.id, actor: user.id, ...meta, detail: { twoFactorPending: needsTwoFactor } });

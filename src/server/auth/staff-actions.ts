@@ -100,6 +100,8 @@ export async function unlockAccount(db: Db, actor: StaffActor, userId: string, r
     db.update(users).set({ lockedAt: null, lockReason: null, updatedAt: now }).where(eq(users.id, target.id)),
     db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, target.id), eq(oneTimeTokens.purpose, 'unlock'))),
     db.run(sql`DELETE FROM rate_limits WHERE key IN (${`wrong-password:${target.id}`}, ${`wrong-code:${target.id}`})`),
+    // A12: the networks that guessed wrong no longer count either (see unusual-activity.ts).
+    db.run(sql`DELETE FROM rate_limits WHERE key >= ${`wrong-password-network:${target.id}:`} AND key < ${`wrong-password-network:${target.id};`}`),
     staffEvent(db, actor, 'staff.account-unlocked', target.id, { action: 'unlock', reason: check.reason, lockReason: target.lockReason }),
   ]);
   await sendMail(db, {
