@@ -43,6 +43,7 @@ export const proven: Record<string, TestRef[]> = {
     { file: AUTH, test: 'V6.1.1: the single-use unlock link from the email restores access; a second use fails' },
     { file: TWO_FACTOR, test: 'A12 / V6.1.1 (checklist 12): the unlock link of a 2FA account also needs a code' },
     { file: STATE, test: 'A12 / S4: an agent unlocks after manual verification; the owner signs in again and is told by email; the log names the agent' },
+    { file: 'tests/e2e/unlock.test.ts', test: 'A12 / V6.1.1: locked after 10 wrong passwords, the emailed unlock link (opened and confirmed in the browser) restores access, once' },
   ],
   'no-recovery-codes-left': [
     { file: SUPPORT, test: 'A13: Recover account leads to a manual verification request, which becomes a support ticket' },

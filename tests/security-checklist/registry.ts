@@ -69,6 +69,7 @@ export const proven: Record<number, TestRef[]> = {
   12: [
     { file: AUTH, test: 'V6.1.1: the single-use unlock link from the email restores access; a second use fails' },
     { file: TWO_FACTOR, test: 'A12 / V6.1.1 (checklist 12): the unlock link of a 2FA account also needs a code' },
+    { file: 'tests/e2e/unlock.test.ts', test: 'A12 / V6.1.1: locked after 10 wrong passwords, the emailed unlock link (opened and confirmed in the browser) restores access, once' },
   ],
   14: [
     { file: TWO_FACTOR, test: 'A5 / V6.3.4 (checklist 14): a reset of a 2FA account needs a TOTP or recovery code; without it nothing changes and no session is created' },
