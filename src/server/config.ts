@@ -20,3 +20,16 @@ export function publicOrigin(requestUrl: URL): string {
 export function isSecureOrigin(origin: string): boolean {
   return origin.startsWith('https:');
 }
+
+/**
+ * N5: LIVE_POLL_MS — with several instances and no shared bus, each live stream also reads the
+ * stored record this often (milliseconds), so events written through another instance arrive
+ * within that time. 0 (default): one instance, the in-process bus delivers everything at once.
+ */
+export function livePollMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LIVE_POLL_MS?.trim();
+  if (!raw) return 0;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`LIVE_POLL_MS must be a whole number of milliseconds (got "${raw}")`);
+  return value === 0 ? 0 : Math.max(250, value);
+}

@@ -148,6 +148,33 @@ describe('T3: resume without loss or duplicates', () => {
   });
 });
 
+describe('N5: several instances without a shared bus', () => {
+  test('N5: with pollMs, an event written through another instance (stored, never published here) still arrives, once, in order', async () => {
+    const channel = new Channel(new InProcessEventBus(), 'ticket:p');
+    const stream = liveStream({ source: channel.source(), lastSeq: 0, heartbeatMs: 60_000, pollMs: 20 });
+    setTimeout(() => {
+      // another instance wrote these: in the record, but no publish reaches this process
+      channel.log.push({ seq: 1, type: 'message', data: 'from B' }, { seq: 2, type: 'message', data: 'also from B' });
+    }, 30);
+    setTimeout(() => void channel.append('message', 'local'), 120);
+    const got = await read(stream, (e) => e.length >= 3, 2000);
+    expect(got.map((e) => [e.id, e.data])).toEqual([
+      [1, 'from B'],
+      [2, 'also from B'],
+      [3, 'local'],
+    ]);
+  });
+
+  test('N5: LIVE_POLL_MS is off by default, at least 250 ms when set, and refuses nonsense', async () => {
+    const { livePollMs } = await import('../../src/server/config.ts');
+    expect(livePollMs({})).toBe(0);
+    expect(livePollMs({ LIVE_POLL_MS: '0' })).toBe(0);
+    expect(livePollMs({ LIVE_POLL_MS: '2000' })).toBe(2000);
+    expect(livePollMs({ LIVE_POLL_MS: '10' })).toBe(250);
+    for (const bad of ['-1', 'soon', '1.5']) expect(() => livePollMs({ LIVE_POLL_MS: bad })).toThrow(/LIVE_POLL_MS/);
+  });
+});
+
 describe('T3 / N5: bus and stream lifecycle', () => {
   test('N5: the bus delivers per channel, in publish order; a failing listener does not stop the others', async () => {
     const bus = new InProcessEventBus();

@@ -26,6 +26,8 @@ export interface LiveStreamOptions {
   hello?: BusMessage;
   /** Called once when the stream ends (client gone, aborted or failed): release what it held. */
   onClose?: () => void;
+  /** N5: also read the stored record this often (ms) — events written through another instance. 0: never. */
+  pollMs?: number;
 }
 
 const encoder = new TextEncoder();
@@ -50,11 +52,12 @@ export const SSE_HEADERS = {
   Connection: 'keep-alive',
 } as const;
 
-export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retryMs = 2_000, hello, onClose }: LiveStreamOptions): ReadableStream<Uint8Array> {
+export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retryMs = 2_000, hello, onClose, pollMs = 0 }: LiveStreamOptions): ReadableStream<Uint8Array> {
   let last = lastSeq;
   let closed = false;
   let unsubscribe: (() => void) | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let poll: ReturnType<typeof setInterval> | undefined;
   // Every send and catch-up runs through this chain, so events leave in order.
   let chain: Promise<void> = Promise.resolve();
 
@@ -63,6 +66,7 @@ export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retr
     closed = true;
     unsubscribe?.();
     if (heartbeat) clearInterval(heartbeat);
+    if (poll) clearInterval(poll);
     signal?.removeEventListener('abort', stop);
     onClose?.();
   };
@@ -129,6 +133,10 @@ export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retr
       enqueue(catchUp);
       heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
       heartbeat.unref?.();
+      if (pollMs > 0) {
+        poll = setInterval(() => enqueue(catchUp), pollMs);
+        poll.unref?.();
+      }
     },
     cancel() {
       stop();

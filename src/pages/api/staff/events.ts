@@ -2,6 +2,7 @@
 // at the newest event unless the client resumes (`Last-Event-ID` or `?lastEventId=`). While it is
 // open the agent counts as online (T3).
 import type { APIRoute } from 'astro';
+import { livePollMs } from '../../../server/config.ts';
 import { getDb } from '../../../server/db/client.ts';
 import { enterPresence } from '../../../server/live/presence.ts';
 import { liveStream, parseLastEventId, SSE_HEADERS } from '../../../server/live/stream.ts';
@@ -18,6 +19,6 @@ export const GET: APIRoute = async ({ locals, request, url }) => {
   const resume = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId');
   const lastSeq = resume ? parseLastEventId(resume) : await latestPosition(db, 'queue');
   const leave = await enterPresence(db, 'staff', user.id);
-  const stream = liveStream({ source: queueSource(db), lastSeq, signal: request.signal, onClose: () => void leave().catch(() => {}) });
+  const stream = liveStream({ source: queueSource(db), lastSeq, signal: request.signal, pollMs: livePollMs(), onClose: () => void leave().catch(() => {}) });
   return new Response(stream, { headers: SSE_HEADERS });
 };

@@ -2,6 +2,7 @@
 // internal note), agents get everything. Resumes after `Last-Event-ID` (or `?lastEventId=`).
 // A ticket that is not yours is a 404, as if it did not exist.
 import type { APIRoute } from 'astro';
+import { livePollMs } from '../../../../server/config.ts';
 import { getDb } from '../../../../server/db/client.ts';
 import { enterPresence, isPresent, presentUsers } from '../../../../server/live/presence.ts';
 import { liveStream, parseLastEventId, SSE_HEADERS } from '../../../../server/live/stream.ts';
@@ -32,6 +33,7 @@ export const GET: APIRoute = async ({ params, locals, request, url }) => {
     source: ticketSource(db, id, audience),
     lastSeq,
     signal: request.signal,
+    pollMs: livePollMs(),
     hello,
     onClose: () => void leave().catch(() => {}),
   });
