@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# `npm run test:setup`: what the tests need beyond npm packages — Debian's Chromium for the
-# browser tests (never a downloaded browser).
+# `npm run test:setup`: what the tests need beyond npm packages, from Debian's packages —
+# Chromium for the browser tests (never a downloaded browser) and redis-server for the N5
+# multi-instance tests. Installs only what is missing.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
-  echo "loket: Chromium present: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
-  exit 0
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
-echo "loket: installed $(/usr/bin/chromium --version)"
+echo "loket: $(/usr/bin/chromium --version 2>/dev/null | head -1 || echo 'Chromium missing')"
+echo "loket: $(/usr/bin/redis-server --version | head -1)"

@@ -11,6 +11,10 @@ if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_PATH) {
   console.error('loket: Chromium is missing for the browser tests — run `npm run test:setup` first.');
   process.exit(1);
 }
+if (!existsSync('/usr/bin/redis-server') && !process.env.REDIS_SERVER_PATH) {
+  console.error('loket: redis-server is missing for the multi-instance (N5) tests — run `npm run test:setup` first.');
+  process.exit(1);
+}
 // Types first (astro check covers .astro files too), then one build for every server test.
 if (run(bin('astro'), ['check']) !== 0) process.exit(1);
 if (run(bin('astro'), ['build']) !== 0) process.exit(1);

@@ -1,3 +1,5 @@
+import { RedisEventBus } from './redis-bus.ts';
+
 // N5 / T3: one event-bus interface for live events. Callers publish and subscribe by channel
 // (e.g. `ticket:<id>`, `staff:queue`); the in-process bus serves one instance, and a Redis
 // pub/sub bus can implement the same interface for several instances without touching callers.
@@ -18,6 +20,8 @@ export interface EventBus {
   subscribe(channel: string, listener: BusListener): () => void;
   /** How many listeners a channel has on this instance (presence, tests, metrics). */
   listenerCount(channel: string): number;
+  /** Resolves once messages published anywhere on `channel` reach this instance's listeners. */
+  subscribed(channel: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,10 @@ export class InProcessEventBus implements EventBus {
     return this.channels.get(channel)?.size ?? 0;
   }
 
+  async subscribed(): Promise<void> {
+    // in-process delivery is immediate
+  }
+
   async close(): Promise<void> {
     this.channels.clear();
   }
@@ -63,9 +71,18 @@ export class InProcessEventBus implements EventBus {
 const KEY = Symbol.for('loket.eventBus');
 type WithBus = typeof globalThis & { [KEY]?: EventBus };
 
-/** The instance's bus. In-process today; a Redis pub/sub bus plugs in here, callers unchanged. */
-export function getEventBus(): EventBus {
+/**
+ * The instance's bus: Redis pub/sub when LIVE_BUS_URL names a Redis server (several instances,
+ * N5), else in-process. Callers never know which.
+ */
+export function getEventBus(env: NodeJS.ProcessEnv = process.env): EventBus {
   const g = globalThis as WithBus;
-  g[KEY] ??= new InProcessEventBus();
+  g[KEY] ??= createEventBus(env.LIVE_BUS_URL?.trim());
   return g[KEY];
+}
+
+function createEventBus(url: string | undefined): EventBus {
+  if (!url) return new InProcessEventBus();
+  if (!/^rediss?:\/\//.test(url)) throw new Error('LIVE_BUS_URL must be a redis:// or rediss:// URL');
+  return new RedisEventBus(url);
 }

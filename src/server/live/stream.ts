@@ -12,6 +12,8 @@ export interface LiveSource {
   pageSize: number;
   /** Live notifications; returns the unsubscribe function. */
   subscribe(listener: (message: BusMessage) => void): () => void;
+  /** Resolves once live notifications flow (a shared bus subscribes asynchronously). */
+  ready?: () => Promise<void>;
 }
 
 export interface LiveStreamOptions {
@@ -130,7 +132,11 @@ export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retr
           }
         });
       });
-      enqueue(catchUp);
+      // The backlog is read once notifications flow, so nothing falls between the two.
+      enqueue(async () => {
+        await source.ready?.();
+        await catchUp();
+      });
       heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
       heartbeat.unref?.();
       if (pollMs > 0) {

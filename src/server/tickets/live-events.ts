@@ -105,8 +105,19 @@ export function ticketChangeEventStatement(
 
 const payload = (e: TicketEvent) => ({ ...e.data, ticketId: e.ticketId, at: e.createdAt });
 
-/** After the batch committed: tell every stream, on this instance and (through the bus) the others. */
+/**
+ * After the batch committed: tell every stream, on this instance and (through the bus) the others.
+ * A failed publish is logged, never thrown: the change is stored, and streams recover it from the record.
+ */
 export async function publishTicketEvents(events: TicketEvent[], bus: EventBus = getEventBus()): Promise<void> {
+  try {
+    await publishAll(events, bus);
+  } catch (error) {
+    console.error(`loket: live events not published (streams will catch up from the record): ${(error as Error).message}`);
+  }
+}
+
+async function publishAll(events: TicketEvent[], bus: EventBus): Promise<void> {
   for (const e of events) {
     const data = payload(e);
     await bus.publish(channels.ticket(e.ticketId, 'staff'), { seq: e.seq, type: e.type, data });
@@ -144,6 +155,7 @@ export function ticketSource(db: Db, ticketId: string, audience: Audience, bus: 
       return rows.map((e) => ({ seq: e.customerSeq!, type: e.type, data: payload(e) }));
     },
     subscribe: (listener) => bus.subscribe(channels.ticket(ticketId, audience), listener),
+    ready: () => bus.subscribed(channels.ticket(ticketId, audience)),
   };
 }
 
@@ -156,6 +168,7 @@ export function queueSource(db: Db, bus: EventBus = getEventBus()): LiveSource {
       return rows.map((e) => ({ seq: e.id, type: e.type, data: payload(e) }));
     },
     subscribe: (listener) => bus.subscribe(channels.queue, listener),
+    ready: () => bus.subscribed(channels.queue),
   };
 }
 
