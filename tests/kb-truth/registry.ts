@@ -27,8 +27,13 @@ const TWO_FACTOR_UNIT = 'tests/unit/two-factor.test.ts';
 const MANDATORY = 'tests/integration/two-factor-mandatory.test.ts';
 const TWO_FACTOR_E2E = 'tests/e2e/two-factor.test.ts';
 const SUPPORT = 'tests/integration/support.test.ts';
+const CUSTOMER_TICKETS = 'tests/integration/customer-tickets.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
+  'unverified-account-limits': [
+    { file: AUTH, test: 'A2: the account is inactive until verified; a wrong code is refused; the right code verifies' },
+    { file: CUSTOMER_TICKETS, test: 'T1 / A2: without a session, or with a session planted for an unverified account, starting a ticket and changing settings are refused and write nothing' },
+  ],
   'unlock-account': [
     { file: AUTH, test: 'V6.1.1: the single-use unlock link from the email restores access; a second use fails' },
     { file: TWO_FACTOR, test: 'A12 / V6.1.1 (checklist 12): the unlock link of a 2FA account also needs a code' },
@@ -266,7 +271,6 @@ export const proven: Record<string, TestRef[]> = {
 
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
 export const pending: Record<string, string> = {
-  'unverified-account-limits': 'T1: opening tickets does not exist yet (sign-in refusal is proven in auth.test.ts)',
   'account-locked-why': 'A12: "another pattern of unusual activity" has no trigger yet (10 wrong passwords: auth.test.ts; 5 wrong 2FA codes: two-factor.test.ts)',
   'security-log': 'A21: to be mapped after the merge',
 };
