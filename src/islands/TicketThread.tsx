@@ -107,6 +107,8 @@ export default function TicketThread(props: Props) {
 
   const author = (m: ThreadMessage) => (m.authorKind === 'customer' ? strings.you : m.authorKind === 'system' ? strings.system : m.authorName || strings.support);
   const closed = status === 'closed';
+  // T4: resolved while the page was open — the rating form comes with the page, so offer a fresh one.
+  const resolvedLive = (status === 'resolved' || closed) && props.status !== 'resolved' && props.status !== 'closed';
 
   return (
     <div class="ticket-thread">
@@ -136,6 +138,11 @@ export default function TicketThread(props: Props) {
         {typing ?? ''}
       </p>
       {!connected && <p class="notice">{strings.reconnecting}</p>}
+      {resolvedLive && (
+        <p class="notice">
+          <a href={`${replyAction}?resolved=1#rating`}>{strings.rateNow}</a>
+        </p>
+      )}
       {closed ? (
         <p class="notice">{strings.closedNotice}</p>
       ) : (

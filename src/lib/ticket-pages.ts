@@ -172,7 +172,7 @@ export async function threadProps(lang: Locale, ticket: Ticket, user: { timeZone
     messages: messages.map((m) => ({ id: m.id, authorKind: m.authorKind, authorName: (m.authorId && names.get(m.authorId)) || '', body: m.body, at: m.createdAt })),
     statusLabels: Object.fromEntries(ticketStatuses.map((s) => [s, tr(`tickets.status.${s}`)])),
     strings: Object.fromEntries(
-      ['statusLabel', 'agentOnline', 'agentOffline', 'conversation', 'typing', 'reconnecting', 'closedNotice', 'reply', 'replySubmit', 'messageHint', 'you', 'support', 'system'].map((k) => [k, tr(`tickets.${k}`)]),
+      ['rateNow', 'statusLabel', 'agentOnline', 'agentOffline', 'conversation', 'typing', 'reconnecting', 'closedNotice', 'reply', 'replySubmit', 'messageHint', 'you', 'support', 'system'].map((k) => [k, tr(`tickets.${k}`)]),
     ),
   };
 }

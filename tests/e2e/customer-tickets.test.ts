@@ -48,7 +48,7 @@ async function makeAgent(): Promise<string> {
 }
 
 describe('T1 / T2 / T3: a customer opens a ticket from a help page and follows it live', () => {
-  test('T2 / T3: suggestions while typing, the ticket page after sending, the agent typing and replying live without a reload', { timeout: 60_000 }, async () => {
+  test('T2 / T3: suggestions while typing, the ticket page after sending, the agent typing, replying and resolving live without a reload, then the rating', { timeout: 60_000 }, async () => {
     const { page } = await customerPage();
     await page.goto(`/en/${ENTRY_PATH}`);
     await waitForHydration(page);
@@ -93,7 +93,17 @@ describe('T1 / T2 / T3: a customer opens a ticket from a help page and follows i
     await expect(page.locator('.conversation a[href="https://example.com/reset"]').count()).resolves.toBe(1);
     await expect(page.locator('.typing-indicator').textContent()).resolves.toBe('');
     await expect(page.locator('.status-badge').textContent()).resolves.toBe('Open');
+    // T4: resolved by the agent — the status changes live and the customer is offered the rating.
+    await server.command({ status: { agentId, ticketId, status: 'resolved' } });
+    await expect.poll(() => page.locator('.status-badge').textContent(), POLL).toBe('Resolved');
     await expect(page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
+    await page.getByRole('link', { name: 'This ticket is resolved. Rate our help' }).click();
+    await page.getByRole('radio', { name: 'Good' }).check();
+    await page.getByLabel('Comment (optional)').fill('Quick and clear.');
+    await page.getByRole('button', { name: 'Send rating' }).click();
+    await expect.poll(() => page.locator('#rating').textContent(), POLL).toContain('Thank you for your rating.');
+    const [rated] = await query(server.dbUrl, 'SELECT rating, rating_comment FROM tickets WHERE id = ?', [ticketId]);
+    expect(rated).toMatchObject({ rating: 'good', rating_comment: 'Quick and clear.' });
   });
 });
 

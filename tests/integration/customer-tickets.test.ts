@@ -62,10 +62,10 @@ interface SseEvent {
   data: Record<string, unknown> | null;
 }
 /** Reads a ticket's stream until `done` holds (or 3 s pass), then hangs up. */
-async function readStream(device: Device, ticketId: string, { lastEventId, done }: { lastEventId?: number; done: (events: SseEvent[]) => boolean }) {
+async function readStream(device: Device, ticketId: string, { lastEventId, query = '', done }: { lastEventId?: number; query?: string; done: (events: SseEvent[]) => boolean }) {
   const controller = new AbortController();
   const cookie = [...device.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const res = await fetch(`${server.origin}/api/tickets/${ticketId}/events`, {
+  const res = await fetch(`${server.origin}/api/tickets/${ticketId}/events${query}`, {
     signal: controller.signal,
     headers: { Cookie: cookie, 'X-Forwarded-For': device.ip, ...(lastEventId !== undefined ? { 'Last-Event-ID': String(lastEventId) } : {}) },
   });
@@ -327,5 +327,10 @@ describe('T3 / T4 / T7: the conversation', () => {
     const ids = resumed.events.filter((e) => e.id);
     expect(ids.map((e) => Number(e.id))).toEqual([4, 5]);
     expect(ids.map((e) => (e.data as { body: string }).body)).toEqual(['message 3', 'message 4']);
+    // The page starts at ?lastEventId= (its rendered position); a reconnect's Last-Event-ID header wins over it.
+    const fromPage = await readStream(a.device, ticket.id, { query: '?lastEventId=4', done: (e) => e.filter((x) => x.id).length >= 1 });
+    expect(fromPage.events.filter((e) => e.id).map((e) => Number(e.id))).toEqual([5]);
+    const reconnect = await readStream(a.device, ticket.id, { query: '?lastEventId=1', lastEventId: 4, done: (e) => e.filter((x) => x.id).length >= 1 });
+    expect(reconnect.events.filter((e) => e.id).map((e) => Number(e.id))).toEqual([5]);
   });
 });
