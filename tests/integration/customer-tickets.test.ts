@@ -193,6 +193,13 @@ describe('T1 / T2 / K6: a signed-in customer starts a ticket', () => {
     expect((await device.post('/api/tickets/deflections', { draft, entry: 'set-up-2fa', lang: 'fr' })).status).toBe(204);
     const box = await (await device.get(`/fr/${AREA}/${ENTRY}?entry=${ENTRY}`)).text();
     expect(box).toContain(`name="entry" value="${ENTRY}"`);
+    // K6: a signed-in "No" leads to the live ticket form, which shows the entry's question as context.
+    const vote = await device.post('/api/feedback', { entry: ENTRY, lang: 'fr', helpful: 'no' });
+    const afterNo = await (await device.get(vote.headers.get('location')!)).text();
+    expect(afterNo).toContain(`href="/fr/support/tickets/new?entry=${ENTRY}"`);
+    const form = await (await device.get(`/fr/support/tickets/new?entry=${ENTRY}`)).text();
+    expect(form).toContain('Votre question porte sur cette réponse');
+    expect(form).toContain(`name="entry" value="${ENTRY}"`);
     const ticket = await startTicket(device, 'fr', { entry: ENTRY, draft });
     expect(ticket).toMatchObject({ customerId: id, senderEmail: email, unverifiedSender: false, topic: 'question', locale: 'fr', areaSlug: AREA, contextEntrySlug: ENTRY, status: 'new' });
     const rows = await query(server.dbUrl, 'SELECT ticket_id FROM ticket_deflections WHERE draft_id = ?', [draft]);
