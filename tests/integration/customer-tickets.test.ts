@@ -276,6 +276,26 @@ describe('T2 / S2: customers see only their own tickets, and never an internal n
 });
 
 describe('T3 / T4 / T7: the conversation', () => {
+  test('T3: the customer\'s typing reaches the agents\' stream of the ticket, at most once a second, and is never stored', async () => {
+    const a = await signedInDevice();
+    const ticket = await startTicket(a.device);
+    const agentId = randomId();
+    await db.insert(users).values({ id: agentId, email: `agent-${agentId}@example.com`, name: 'Ada Agent', username: `agent-${agentId.slice(0, 6)}`, passwordHash: 'x', role: 'agent', emailVerifiedAt: 1, totpEnabledAt: 1 });
+    const { token } = await createSession(db, { id: agentId, role: 'agent' }, { ip: '198.51.100.9', userAgent: 'test', twoFactorVerified: true });
+    const agent = new Device(server.origin);
+    agent.cookies.set('session', token);
+    const before = await counts();
+    const watching = readStream(agent, ticket.id, { done: (e) => e.filter((x) => x.event === 'typing').length >= 3 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await a.device.post(`/api/tickets/${ticket.id}/typing`, {})).status).toBe(204);
+    expect((await a.device.post(`/api/tickets/${ticket.id}/typing`, {})).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await a.device.post(`/api/tickets/${ticket.id}/typing`, {})).status).toBe(204);
+    const typing = (await watching).events.filter((e) => e.event === 'typing');
+    expect(typing.map((e) => ({ id: e.id, who: e.data?.who }))).toEqual([{ id: undefined, who: 'customer' }, { id: undefined, who: 'customer' }]);
+    expect(await counts()).toEqual(before);
+  });
+
   test('T7 / T4: an empty or over-long reply is refused with its error and writes nothing; a reply reopens a resolved ticket; a closed ticket refuses politely', async () => {
     const a = await signedInDevice();
     const ticket = await startTicket(a.device);
