@@ -4,7 +4,8 @@
 import type MiniSearch from 'minisearch';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import type { SearchDoc } from '../lib/search.ts';
-import { highlight, miniSearchOptions, normalizeQuery, searchQueryOptions } from '../lib/search.ts';
+import { highlight, normalizeQuery, searchQueryOptions } from '../lib/search.ts';
+import { loadSearchIndex } from '../lib/search-client.ts';
 
 interface Strings {
   label: string;
@@ -38,17 +39,6 @@ interface Hit {
 }
 
 const MAX_SUGGESTIONS = 8;
-let loading: Promise<MiniSearch<SearchDoc>> | undefined;
-
-function loadIndex(url: string): Promise<MiniSearch<SearchDoc>> {
-  loading ??= Promise.all([import('minisearch'), fetch(url, { credentials: 'same-origin' })]).then(async ([mod, res]) => {
-    if (!res.ok) throw new Error(`search index: HTTP ${res.status}`);
-    return mod.default.loadJSON<SearchDoc>(await res.text(), miniSearchOptions);
-  });
-  loading.catch(() => (loading = undefined));
-  return loading;
-}
-
 function Marked({ text, terms }: { text: string; terms: string[] }) {
   return <>{highlight(text, terms).map((part) => (part.mark ? <mark>{part.text}</mark> : part.text))}</>;
 }
@@ -65,7 +55,7 @@ export default function SearchBox({ lang, action, indexUrl, initialQuery, maxLen
 
   const ensureIndex = () => {
     if (index || failed) return;
-    loadIndex(indexUrl).then(setIndex, () => setFailed(true));
+    loadSearchIndex(indexUrl).then(setIndex, () => setFailed(true));
   };
 
   const q = normalizeQuery(query);

@@ -10,18 +10,24 @@ export interface RunningServer {
   dir: string;
   output: () => string;
   stop: (options?: { keepData?: boolean }) => Promise<void>;
+  /** With `script: AGENT_SERVER`: run a command inside the server's process (see agent-server.ts). */
+  command: (command: Record<string, unknown>) => Promise<unknown>;
 }
+
+/** Starts the server with an IPC channel through which a test acts as an agent in the server's process. */
+export const AGENT_SERVER = 'tests/helpers/agent-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, { script = 'scripts/start.ts' }: { script?: string } = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'loket-test-'));
   const dbUrl = env.DATABASE_URL ?? `file:${join(dir, 'loket.db')}`;
-  const child: ChildProcess = spawn(process.execPath, ['scripts/start.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [script], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: dbUrl, ASTRO_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: script === AGENT_SERVER ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
+  let commandId = 0;
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -45,6 +51,18 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     dbUrl,
     dir,
     output: () => out,
+    command: (command) =>
+      new Promise((resolveCommand, reject) => {
+        const id = ++commandId;
+        const onMessage = (message: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+          if (message.id !== id) return;
+          child.off('message', onMessage);
+          if (message.ok) resolveCommand(message.result);
+          else reject(new Error(message.error));
+        };
+        child.on('message', onMessage);
+        child.send({ ...command, id });
+      }),
     stop: async ({ keepData = false } = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -29,8 +29,13 @@ const TWO_FACTOR_E2E = 'tests/e2e/two-factor.test.ts';
 const SUPPORT = 'tests/integration/support.test.ts';
 const UNUSUAL = 'tests/unit/unusual-activity.test.ts';
 const SECURITY_LOG = 'tests/integration/security-log.test.ts';
+const CUSTOMER_TICKETS = 'tests/integration/customer-tickets.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
+  'unverified-account-limits': [
+    { file: AUTH, test: 'A2: the account is inactive until verified; a wrong code is refused; the right code verifies' },
+    { file: CUSTOMER_TICKETS, test: 'T1 / A2: without a session, or with a session planted for an unverified account, starting a ticket and changing settings are refused and write nothing' },
+  ],
   'account-locked-why': [
     { file: AUTH, test: 'V6.3.1: after 10 wrong passwords in 15 minutes the 11th attempt is refused even with the right password' },
     { file: TWO_FACTOR, test: 'A12 (checklist 21): after 5 wrong codes within 15 minutes a correct 6th is refused; the account is locked and the email says why' },
@@ -277,5 +282,4 @@ export const proven: Record<string, TestRef[]> = {
 
 /** Entries whose claim is not (fully) proven yet, and what is missing. */
 export const pending: Record<string, string> = {
-  'unverified-account-limits': 'T1: opening tickets does not exist yet (sign-in refusal is proven in auth.test.ts)',
 };

@@ -33,6 +33,6 @@ describe('KB truth: the Account & Security articles and the tests that prove the
     const count = Object.keys(proven).length;
     console.info(`KB truth: ${count} of ${slugs.length} Account & Security entries proven, ${Object.keys(pending).length} pending`);
     // A ratchet: raise it whenever an entry moves from pending to proven; it never goes down.
-    expect(count).toBeGreaterThanOrEqual(61);
+    expect(count).toBeGreaterThanOrEqual(62);
   });
 });
