@@ -23,6 +23,7 @@ const loadAtStart = await loadAverage();
 // The default API limits (60 a minute per key, 120 per address) exist to refuse exactly this kind of
 // load from one client; the benchmark measures the write path, so it raises them (README: configuration).
 const app = await startApp('sustained', { API_RATE_LIMIT_PER_KEY: '1000000', API_RATE_LIMIT_PER_IP: '1000000' });
+const rssFresh = rssMb(app.child.pid);
 const db = await arrange(app.dbUrl);
 const agent = await member(db, 'agent', 0);
 const customers: Array<Member & { ticket: { id: string; number: number } }> = [];
@@ -153,6 +154,18 @@ const duplicatedOnQueue = [...onQueue.values()].filter((n) => n > 1).length;
 const ackLatency = Array.from({ length: TOTAL }, (_, i) => ackAt[i]! - sentAt[i]!).filter((_, i) => ackStatus[i] === 201).sort((a, b) => a - b);
 streamLatency.sort((a, b) => a - b);
 const stats = (s: number[]) => ({ n: s.length, p50Ms: round(percentile(s, 50), 1), p90Ms: round(percentile(s, 90), 1), p99Ms: round(percentile(s, 99), 1), maxMs: round(s.at(-1) ?? NaN, 1) });
+function worstSeconds() {
+  const bySecond = new Map<number, number[]>();
+  for (let i = 0; i < TOTAL; i++) {
+    if (ackStatus[i] !== 201) continue;
+    const second = Math.floor((sentAt[i]! - t0) / 1000);
+    bySecond.set(second, [...(bySecond.get(second) ?? []), ackAt[i]! - sentAt[i]!]);
+  }
+  return [...bySecond]
+    .map(([second, l]) => ({ second, p99Ms: round(percentile(l.sort((a, b) => a - b), 99), 1), maxMs: round(l.at(-1)!, 1) }))
+    .sort((a, b) => b.p99Ms - a.p99Ms)
+    .slice(0, 5);
+}
 const rssMax = Math.max(...rssSamples, rssAtEnd ?? 0);
 
 const summary = {
@@ -171,7 +184,10 @@ const summary = {
   ticketStreamEvents,
   latency: { postAcknowledged: stats(ackLatency), sendToTicketStream: stats(streamLatency) },
   serverCpuCores: cpu0 === null || cpu1 === null ? null : round((cpu1 - cpu0) / ackedSeconds, 2),
-  serverRssMb: { start: rssAtStart, max: rssMax, end: rssAtEnd },
+  /** fresh: the app just started (migrated, content imported); start: with the 101 streams open, before the load. */
+  serverRssMb: { fresh: rssFresh, start: rssAtStart, max: rssMax, end: rssAtEnd, perSecond: rssSamples },
+  /** The five seconds of the run (by send time) with the worst p99 acknowledgement latency: when the tail happens. */
+  worstSeconds: worstSeconds(),
   meetsTargets: {
     noneLost: acked === TOTAL && ackedNotStored + storedWithOtherId + storedInWrongTicket + missingOnTicketStream + missingOnQueue + wrongTicket.length === 0,
     noneDuplicated: duplicatedInDb + duplicatedOnTicketStreams + duplicatedOnQueue === 0,

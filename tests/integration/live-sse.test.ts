@@ -3,25 +3,13 @@
 // messages are being added — and loses nothing, repeats nothing, keeps order (ids contiguous).
 // Customer B gets 404 on A's stream, anonymous 401; internal notes never reach the customer's stream.
 import { request, type ClientRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Db } from '../../src/server/db/client.ts';
+import { describe, expect, test } from 'vitest';
 import { replyAsAgent } from '../../src/server/tickets/workflow.ts';
 import { query } from '../helpers/http.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
-import { apiClient, apiKey, fixtureDb, person, sessionCookie, type Person } from './tickets-api-fixtures.ts';
+import { apiClient, apiKey, person, sessionCookie, type Person, useServer } from './tickets-api-fixtures.ts';
 
-let server: RunningServer;
-let db: Db;
-
-beforeAll(async () => {
-  // The resume test posts ~300 messages in a few seconds through the API: above the default per-key limit.
-  server = await startServer({ TRUST_PROXY: '1', API_RATE_LIMIT_PER_KEY: '100000', API_RATE_LIMIT_PER_IP: '100000' });
-  db = await fixtureDb(server.dbUrl);
-});
-afterAll(async () => {
-  db?.$client.close();
-  await server?.stop();
-});
+// The resume test posts ~300 messages in a few seconds through the API: above the default per-key limit.
+const ctx = useServer({ API_RATE_LIMIT_PER_KEY: '100000', API_RATE_LIMIT_PER_IP: '100000' });
 
 interface SseEvent {
   id?: number;
@@ -35,7 +23,7 @@ function openStream(path: string, headers: Record<string, string>) {
   let buffer = '';
   let req: ClientRequest | undefined;
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const url = new URL(server.origin + path);
+    const url = new URL(ctx.server.origin + path);
     req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers, agent: false }, (res) => {
       res.setEncoding('utf8');
       if (res.statusCode !== 200) {
@@ -78,21 +66,21 @@ async function until(check: () => boolean, ms = 10_000) {
 }
 
 async function customer() {
-  const who = await person(db, 'customer');
-  const api = apiClient(server.origin, await apiKey(db, who));
-  const cookie = await sessionCookie(db, who);
+  const who = await person(ctx.db, 'customer');
+  const api = apiClient(ctx.server.origin, await apiKey(ctx.db, who));
+  const cookie = await sessionCookie(ctx.db, who);
   return { who, api, cookie };
 }
 async function ticketOf(api: ReturnType<typeof apiClient>, subject = 'Live') {
   const res = await api.post('/api/v1/tickets', { subject, body: `${subject}: first message` });
   expect(res.status, res.text).toBe(201);
   const number = res.json.number as number;
-  const id = String((await query(server.dbUrl, 'SELECT id FROM tickets WHERE number = ?', [number]))[0]!.id);
+  const id = String((await query(ctx.server.dbUrl, 'SELECT id FROM tickets WHERE number = ?', [number]))[0]!.id);
   return { number, id };
 }
 /** The customer-visible record of a ticket, in order: what the customer's stream must deliver. */
 const customerRecord = async (ticketId: string) =>
-  (await query(server.dbUrl, 'SELECT customer_seq, type, data FROM ticket_events WHERE ticket_id = ? AND customer_seq IS NOT NULL ORDER BY customer_seq', [ticketId])).map((r) => ({
+  (await query(ctx.server.dbUrl, 'SELECT customer_seq, type, data FROM ticket_events WHERE ticket_id = ? AND customer_seq IS NOT NULL ORDER BY customer_seq', [ticketId])).map((r) => ({
     id: Number(r.customer_seq),
     event: String(r.type),
     body: (JSON.parse(String(r.data)) as { body?: string }).body,
@@ -102,7 +90,7 @@ describe('T3: resuming with Last-Event-ID loses and duplicates nothing', () => {
   test('T3: 100+ random disconnects per stream while messages are added — every event exactly once, in order, ids contiguous', { timeout: 120_000 }, async () => {
     const streams = await Promise.all([0, 1].map(async (i) => ({ ...(await customer()), ticket: undefined as undefined | { number: number; id: string }, i })));
     for (const s of streams) s.ticket = await ticketOf(s.api, `Ticket ${s.i}`);
-    const agent: Person = await person(db, 'agent', { name: 'Agent Live' });
+    const agent: Person = await person(ctx.db, 'agent', { name: 'Agent Live' });
     const MESSAGES = 150;
     let writing = true;
 
@@ -111,8 +99,8 @@ describe('T3: resuming with Last-Event-ID loses and duplicates nothing', () => {
     // record: a gap it must read) and internal notes (never for the customer).
     const writer = async (s: (typeof streams)[number]) => {
       for (let n = 0; n < MESSAGES; n++) {
-        if (n % 10 === 5) expect(await replyAsAgent(db, agent, s.ticket!.id, `reply ${s.i}/${n}`, { origin: server.origin })).toMatchObject({ ok: true });
-        else if (n % 10 === 7) expect(await replyAsAgent(db, agent, s.ticket!.id, `NOTE ${s.i}/${n}`, { internal: true, origin: server.origin })).toMatchObject({ ok: true });
+        if (n % 10 === 5) expect(await replyAsAgent(ctx.db, agent, s.ticket!.id, `reply ${s.i}/${n}`, { origin: ctx.server.origin })).toMatchObject({ ok: true });
+        else if (n % 10 === 7) expect(await replyAsAgent(ctx.db, agent, s.ticket!.id, `NOTE ${s.i}/${n}`, { internal: true, origin: ctx.server.origin })).toMatchObject({ ok: true });
         else expect((await s.api.post(`/api/v1/tickets/${s.ticket!.number}/messages`, { body: `msg ${s.i}/${n}` })).status).toBe(201);
         await sleep(Math.random() * 12);
       }
@@ -210,12 +198,12 @@ describe('T2 / S2: who gets a ticket\'s stream, and what is in it', () => {
   test('S2: an internal note is in the staff stream but never in the customer\'s, live or replayed', async () => {
     const { api, cookie } = await customer();
     const { id, number } = await ticketOf(api, 'Notes');
-    const agent = await person(db, 'agent', { name: 'Agent Notes' });
-    const staffCookie = await sessionCookie(db, agent);
+    const agent = await person(ctx.db, 'agent', { name: 'Agent Notes' });
+    const staffCookie = await sessionCookie(ctx.db, agent);
     const live = openStream(`/api/tickets/${id}/events`, { Cookie: cookie });
     expect((await live.response).status).toBe(200);
-    expect(await replyAsAgent(db, agent, id, 'SECRET-NOTE about this customer', { internal: true, origin: server.origin })).toMatchObject({ ok: true });
-    expect(await replyAsAgent(db, agent, id, 'A public reply', { origin: server.origin })).toMatchObject({ ok: true });
+    expect(await replyAsAgent(ctx.db, agent, id, 'SECRET-NOTE about this customer', { internal: true, origin: ctx.server.origin })).toMatchObject({ ok: true });
+    expect(await replyAsAgent(ctx.db, agent, id, 'A public reply', { origin: ctx.server.origin })).toMatchObject({ ok: true });
     expect((await api.post(`/api/v1/tickets/${number}/messages`, { body: 'thanks' })).status).toBe(201);
     expect(await until(() => live.events.some((e) => e.data?.body === 'thanks'))).toBe(true);
     live.close();

@@ -2,11 +2,13 @@
 // file, with the server's own modules: accounts (any role and state), personal API keys (A17),
 // sessions (the cookie a signed-in browser would hold) and agent actions. What is tested then
 // goes through the real server over HTTP.
+import { afterAll, beforeAll } from 'vitest';
 import { users, type Role } from '../../db/schema/index.ts';
 import { createOrRegenerateApiKey } from '../../src/server/auth/api-keys.ts';
 import { randomId } from '../../src/server/auth/crypto.ts';
 import { createSession } from '../../src/server/auth/session.ts';
 import { openDatabase, type Db } from '../../src/server/db/client.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
 
 export interface Person {
   id: string;
@@ -17,6 +19,20 @@ export interface Person {
 
 export async function fixtureDb(dbUrl: string): Promise<Db> {
   return openDatabase({ url: dbUrl });
+}
+
+/** The real server on a fresh database for this file's tests, and a handle on that database for arranging. */
+export function useServer(env: Record<string, string> = {}): { server: RunningServer; db: Db } {
+  const ctx = {} as { server: RunningServer; db: Db };
+  beforeAll(async () => {
+    ctx.server = await startServer({ TRUST_PROXY: '1', ...env });
+    ctx.db = await fixtureDb(ctx.server.dbUrl);
+  });
+  afterAll(async () => {
+    ctx.db?.$client.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }
 
 /** An account; customers are verified and active unless `extra` says otherwise. Staff have 2FA on (A9). */

@@ -2,41 +2,30 @@
 // tickets (20 customers, each with their own key and address) are all acknowledged 201, and
 // every acknowledged message is in the database exactly once, with the id it was acknowledged
 // with; the server keeps answering meanwhile (no event-loop stall from a busy database).
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Db } from '../../src/server/db/client.ts';
+import { expect, test } from 'vitest';
 import { query } from '../helpers/http.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
-import { apiClient, apiKey, fixtureDb, person } from './tickets-api-fixtures.ts';
+import { apiClient, apiKey, person, useServer } from './tickets-api-fixtures.ts';
 
-let server: RunningServer;
-let db: Db;
-
-beforeAll(async () => {
-  server = await startServer({ TRUST_PROXY: '1' });
-  db = await fixtureDb(server.dbUrl);
-});
-afterAll(async () => {
-  db?.$client.close();
-  await server?.stop();
-});
+const ctx = useServer();
 
 test('T7 / point 5: 200 concurrent posts over 20 tickets — all 201, each stored exactly once as acknowledged; a concurrent GET stays fast', { timeout: 120_000 }, async () => {
   const TICKETS = 20;
   const PER_TICKET = 10;
   const customers = await Promise.all(
     Array.from({ length: TICKETS }, async (_, i) => {
-      const who = await person(db, 'customer');
-      const api = apiClient(server.origin, await apiKey(db, who));
+      const who = await person(ctx.db, 'customer');
+      const api = apiClient(ctx.server.origin, await apiKey(ctx.db, who));
       const res = await api.post('/api/v1/tickets', { subject: `Concurrent ${i}`, body: 'first' });
       expect(res.status).toBe(201);
       return { api, number: res.json.number as number };
     }),
   );
   // A separate client probes the server while the burst runs: a blocked event loop would show here.
-  const probe = apiClient(server.origin, await apiKey(db, await person(db, 'customer')));
+  const probe = apiClient(ctx.server.origin, await apiKey(ctx.db, await person(ctx.db, 'customer')));
   expect((await probe.get('/api/v1/tickets')).status).toBe(200);
-  expect((await fetch(`${server.origin}/favicon.svg`)).status).toBe(200);
+  expect((await fetch(`${ctx.server.origin}/favicon.svg`)).status).toBe(200);
   let bursting = true;
   // Two probes: a static file (answered from memory: its latency is the event loop's lag) and an
   // API read (key check, rate limits, a query: it queues behind the burst's database work).
@@ -50,14 +39,14 @@ test('T7 / point 5: 200 concurrent posts over 20 tickets — all 201, each store
   const probing = Promise.all([
     (async () => {
       while (bursting) {
-        await timed(loopLatencies, () => fetch(`${server.origin}/favicon.svg`));
+        await timed(loopLatencies, () => fetch(`${ctx.server.origin}/favicon.svg`));
         await new Promise((r) => setTimeout(r, 5));
       }
     })(),
     (async () => {
       // at most 55: the per-key limit is 60 a minute
       while (bursting && apiLatencies.length < 55) {
-        await timed(apiLatencies, () => fetch(`${server.origin}/api/v1/tickets`, { headers: { Authorization: `Bearer ${probe.key}`, 'X-Forwarded-For': probe.ip } }));
+        await timed(apiLatencies, () => fetch(`${ctx.server.origin}/api/v1/tickets`, { headers: { Authorization: `Bearer ${probe.key}`, 'X-Forwarded-For': probe.ip } }));
         await new Promise((r) => setTimeout(r, 20));
       }
     })(),
@@ -71,7 +60,7 @@ test('T7 / point 5: 200 concurrent posts over 20 tickets — all 201, each store
   await probing;
 
   expect(answers.map((a) => a.res.status).filter((s) => s !== 201)).toEqual([]);
-  const rows = await query(server.dbUrl, "SELECT m.id, m.body, t.number FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.body LIKE 'concurrent %'");
+  const rows = await query(ctx.server.dbUrl, "SELECT m.id, m.body, t.number FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.body LIKE 'concurrent %'");
   expect(rows).toHaveLength(posts.length);
   const stored = new Map(rows.map((r) => [String(r.body), { id: Number(r.id), number: Number(r.number) }]));
   expect(stored.size).toBe(posts.length); // no body twice
@@ -79,7 +68,7 @@ test('T7 / point 5: 200 concurrent posts over 20 tickets — all 201, each store
     expect(stored.get(a.body)).toEqual({ id: a.res.json.message.id, number: a.c.number });
   }
   // every message has its live event, exactly once
-  const events = await query(server.dbUrl, "SELECT count(*) AS n, count(DISTINCT json_extract(data, '$.messageId')) AS d FROM ticket_events WHERE type = 'message' AND json_extract(data, '$.body') LIKE 'concurrent %'");
+  const events = await query(ctx.server.dbUrl, "SELECT count(*) AS n, count(DISTINCT json_extract(data, '$.messageId')) AS d FROM ticket_events WHERE type = 'message' AND json_extract(data, '$.body') LIKE 'concurrent %'");
   expect(Number(events[0]!.n)).toBe(posts.length);
   expect(Number(events[0]!.d)).toBe(posts.length);
 
@@ -88,8 +77,11 @@ test('T7 / point 5: 200 concurrent posts over 20 tickets — all 201, each store
   const info = `burst of ${posts.length} posts: ${Math.round(burstMs)} ms; static probe ms: ${loopLatencies.map(Math.round).join(', ')}; API probe ms: ${apiLatencies.map(Math.round).join(', ')}`;
   // A busy-wait on the database lock blocks the loop for seconds (STACK-NOTES: 2 s measured): the
   // static probe would wait that long; one loop turn over the burst's queued requests takes far less.
-  expect(Math.max(...loopLatencies), info).toBeLessThan(750);
+  // The machine is shared: when other work keeps the cores busy (1-minute load above the core
+  // count), every turn of the loop takes longer in proportion, so the bound scales with the load.
+  const crowding = Math.max(1, os.loadavg()[0]! / os.availableParallelism());
+  expect(Math.max(...loopLatencies), `${info}; load ${os.loadavg()[0]!.toFixed(1)}`).toBeLessThan(750 * crowding);
   // The API read queues behind the burst but must not wait out a busy timeout (5 s) or fail.
-  expect(Math.max(...apiLatencies), info).toBeLessThan(Math.max(2000, burstMs + 500));
-  expect(server.output()).not.toMatch(/SQLITE_BUSY|database is locked/);
+  expect(Math.max(...apiLatencies), info).toBeLessThan(Math.max(2000 * crowding, burstMs + 500));
+  expect(ctx.server.output()).not.toMatch(/SQLITE_BUSY|database is locked/);
 });

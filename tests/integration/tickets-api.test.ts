@@ -2,40 +2,28 @@
 // personal API key (Bearer), JSON, never cached. Customer B never learns that A's ticket exists
 // (404); internal notes never leave; bad input is a clear 4xx that writes nothing; staff keys and
 // keys of unverified, suspended, locked or deleted accounts are refused; rate limits hold.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Db } from '../../src/server/db/client.ts';
+import { describe, expect, test } from 'vitest';
 import { replyAsAgent, setTicketStatus } from '../../src/server/tickets/workflow.ts';
 import { query } from '../helpers/http.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
-import { apiClient, apiKey, fixtureDb, person, sessionCookie, type Person } from './tickets-api-fixtures.ts';
+import { apiClient, apiKey, person, sessionCookie, type Person, useServer } from './tickets-api-fixtures.ts';
 
-let server: RunningServer;
-let db: Db;
-
-beforeAll(async () => {
-  server = await startServer({ TRUST_PROXY: '1' });
-  db = await fixtureDb(server.dbUrl);
-});
-afterAll(async () => {
-  db?.$client.close();
-  await server?.stop();
-});
+const ctx = useServer();
 
 async function customerWithKey(extra = {}) {
-  const who = await person(db, 'customer', extra);
-  return { who, api: apiClient(server.origin, await apiKey(db, who)) };
+  const who = await person(ctx.db, 'customer', extra);
+  return { who, api: apiClient(ctx.server.origin, await apiKey(ctx.db, who)) };
 }
 async function openTicket(api: ReturnType<typeof apiClient>, subject = 'My printer', body = 'It does not print.') {
   const res = await api.post('/api/v1/tickets', { subject, body });
   expect(res.status, res.text).toBe(201);
   return res.json as { number: number };
 }
-const ticketIdOf = async (number: number) => String((await query(server.dbUrl, 'SELECT id FROM tickets WHERE number = ?', [number]))[0]!.id);
+const ticketIdOf = async (number: number) => String((await query(ctx.server.dbUrl, 'SELECT id FROM tickets WHERE number = ?', [number]))[0]!.id);
 const counts = async () => {
-  const [t] = await query(server.dbUrl, 'SELECT (SELECT count(*) FROM tickets) AS tickets, (SELECT count(*) FROM ticket_messages) AS messages, (SELECT count(*) FROM ticket_events) AS events');
+  const [t] = await query(ctx.server.dbUrl, 'SELECT (SELECT count(*) FROM tickets) AS tickets, (SELECT count(*) FROM ticket_messages) AS messages, (SELECT count(*) FROM ticket_events) AS events');
   return { tickets: Number(t!.tickets), messages: Number(t!.messages), events: Number(t!.events) };
 };
-const agentOf = async (): Promise<Person> => person(db, 'agent', { name: 'Sam Agent' });
+const agentOf = async (): Promise<Person> => person(ctx.db, 'agent', { name: 'Sam Agent' });
 
 describe('A17 / T2: a customer works their own tickets through the API', () => {
   test('T2: POST /api/v1/tickets opens a ticket (201) with the first message; it is the customer\'s, in their language, with the area', async () => {
@@ -46,7 +34,7 @@ describe('A17 / T2: a customer works their own tickets through the API', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.json).toMatchObject({ subject: 'Connexion impossible', status: 'new', area: 'account-security', locale: 'fr' });
     expect(res.json.messages).toEqual([expect.objectContaining({ author: 'customer', authorName: who.name, body: 'Je ne peux pas me connecter.' })]);
-    const row = (await query(server.dbUrl, 'SELECT customer_id, sender_email, unverified_sender, topic FROM tickets WHERE number = ?', [res.json.number]))[0]!;
+    const row = (await query(ctx.server.dbUrl, 'SELECT customer_id, sender_email, unverified_sender, topic FROM tickets WHERE number = ?', [res.json.number]))[0]!;
     expect(row).toMatchObject({ customer_id: who.id, sender_email: who.email, unverified_sender: 0, topic: 'question' });
     // an explicit locale wins over the account's
     const en = await api.post('/api/v1/tickets', { subject: 'Second', body: 'In English', locale: 'en' });
@@ -74,8 +62,8 @@ describe('A17 / T2: a customer works their own tickets through the API', () => {
     const { number } = await openTicket(api, 'Locked out', 'I am locked out.');
     const agent = await agentOf();
     const id = await ticketIdOf(number);
-    expect(await replyAsAgent(db, agent, id, 'INTERNAL: check the audit log first', { internal: true, origin: server.origin })).toMatchObject({ ok: true });
-    expect(await replyAsAgent(db, agent, id, 'I have sent you an unlock link.', { origin: server.origin })).toMatchObject({ ok: true });
+    expect(await replyAsAgent(ctx.db, agent, id, 'INTERNAL: check the audit log first', { internal: true, origin: ctx.server.origin })).toMatchObject({ ok: true });
+    expect(await replyAsAgent(ctx.db, agent, id, 'I have sent you an unlock link.', { origin: ctx.server.origin })).toMatchObject({ ok: true });
     const res = await api.get(`/api/v1/tickets/${number}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -96,7 +84,7 @@ describe('A17 / T2: a customer works their own tickets through the API', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.json).toMatchObject({ ticket: number, message: { author: 'customer', authorName: who.name, body: 'Still broken: see https://example.com/log' } });
-    const rows = await query(server.dbUrl, 'SELECT id, body, author_id, internal FROM ticket_messages WHERE ticket_id = ? ORDER BY id', [await ticketIdOf(number)]);
+    const rows = await query(ctx.server.dbUrl, 'SELECT id, body, author_id, internal FROM ticket_messages WHERE ticket_id = ? ORDER BY id', [await ticketIdOf(number)]);
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatchObject({ id: res.json.message.id, body: 'Still broken: see https://example.com/log', author_id: who.id, internal: 0 });
     // exactly 10,000 characters (emoji count as one) is accepted
@@ -110,7 +98,7 @@ describe('A17 / T2: a customer works their own tickets through the API', () => {
     const id = await ticketIdOf(number);
     const agent = await agentOf();
     for (const status of ['resolved', 'pending'] as const) {
-      expect(await setTicketStatus(db, agent, id, status)).toMatchObject({ ok: true });
+      expect(await setTicketStatus(ctx.db, agent, id, status)).toMatchObject({ ok: true });
       expect((await api.get(`/api/v1/tickets/${number}`)).json.status).toBe(status);
       expect((await api.post(`/api/v1/tickets/${number}/messages`, { body: 'Not solved after all' })).status).toBe(201);
       expect((await api.get(`/api/v1/tickets/${number}`)).json.status).toBe('open');
@@ -120,7 +108,7 @@ describe('A17 / T2: a customer works their own tickets through the API', () => {
   test('T4: a closed ticket takes no more messages — 409, nothing written', async () => {
     const { api } = await customerWithKey();
     const { number } = await openTicket(api);
-    await query(server.dbUrl, "UPDATE tickets SET status = 'closed', closed_at = ? WHERE number = ?", [Date.now(), number]);
+    await query(ctx.server.dbUrl, "UPDATE tickets SET status = 'closed', closed_at = ? WHERE number = ?", [Date.now(), number]);
     const before = await counts();
     const res = await api.post(`/api/v1/tickets/${number}/messages`, { body: 'Hello?' });
     expect(res.status).toBe(409);
@@ -131,11 +119,11 @@ describe('A17 / T2: a customer works their own tickets through the API', () => {
   test('A21: API clients send no Origin and need none; a session cookie without a key is not enough (401)', async () => {
     const { who, api } = await customerWithKey();
     const { number } = await openTicket(api); // no Origin header: fetch from Node sends none
-    const cookieOnly = apiClient(server.origin, null);
-    const cookie = await sessionCookie(db, who);
+    const cookieOnly = apiClient(ctx.server.origin, null);
+    const cookie = await sessionCookie(ctx.db, who);
     expect((await cookieOnly.get('/api/v1/tickets', { Cookie: cookie })).status).toBe(401);
     const before = await counts();
-    expect((await cookieOnly.post(`/api/v1/tickets/${number}/messages`, { body: 'via cookie' }, { Cookie: cookie, Origin: server.origin })).status).toBe(401);
+    expect((await cookieOnly.post(`/api/v1/tickets/${number}/messages`, { body: 'via cookie' }, { Cookie: cookie, Origin: ctx.server.origin })).status).toBe(401);
     expect(await counts()).toEqual(before);
   });
 });
@@ -203,7 +191,7 @@ describe('N2 / T7: bad input is a clear 4xx and writes nothing', () => {
     const { number } = await openTicket(api);
     const before = await counts();
     const bytes = new TextEncoder().encode(JSON.stringify({ body: huge }));
-    const res = await fetch(`${server.origin}/api/v1/tickets/${number}/messages`, {
+    const res = await fetch(`${ctx.server.origin}/api/v1/tickets/${number}/messages`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${api.key}`, 'Content-Type': 'application/json', 'X-Forwarded-For': api.ip },
       body: new ReadableStream<Uint8Array>({
@@ -261,7 +249,7 @@ describe('A17 / A21: who may use the tickets API', () => {
     const { api } = await customerWithKey();
     const { number } = await openTicket(api);
     for (const [key, error] of [[null, 'missing_token'], ['loket_aaaaaaaaaaaaaaaa_bbbbbbbbbbbbbbbb', 'invalid_token'], ['nonsense', 'invalid_token']] as const) {
-      const client = apiClient(server.origin, key);
+      const client = apiClient(ctx.server.origin, key);
       for (const res of [await client.get('/api/v1/tickets'), await client.get(`/api/v1/tickets/${number}`), await client.post(`/api/v1/tickets/${number}/messages`, { body: 'x' }), await client.post('/api/v1/tickets', { subject: 's', body: 'b' })]) {
         expect(res.status).toBe(401);
         expect(res.json.error).toBe(error);
@@ -275,8 +263,8 @@ describe('A17 / A21: who may use the tickets API', () => {
     const { api } = await customerWithKey();
     const { number } = await openTicket(api);
     for (const role of ['agent', 'editor', 'admin'] as const) {
-      const staff = await person(db, role);
-      const client = apiClient(server.origin, await apiKey(db, staff));
+      const staff = await person(ctx.db, role);
+      const client = apiClient(ctx.server.origin, await apiKey(ctx.db, staff));
       const before = await counts();
       for (const res of [await client.get('/api/v1/tickets'), await client.get(`/api/v1/tickets/${number}`), await client.post(`/api/v1/tickets/${number}/messages`, { body: 'staff' }), await client.post('/api/v1/tickets', { subject: 's', body: 'b' })]) {
         expect(res.status, role).toBe(403);
@@ -295,12 +283,12 @@ describe('A17 / A21: who may use the tickets API', () => {
       ['deleted', { deletedAt: Date.now() }],
     ];
     for (const [state, extra] of states) {
-      const who = await person(db, 'customer');
-      const key = await apiKey(db, who);
-      const client = apiClient(server.origin, key);
+      const who = await person(ctx.db, 'customer');
+      const key = await apiKey(ctx.db, who);
+      const client = apiClient(ctx.server.origin, key);
       const { number } = await openTicket(client);
       const column = Object.keys(extra).map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
-      await query(server.dbUrl, `UPDATE users SET ${column.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...(Object.values(extra) as Array<string | number | null>).map((v) => v as never), who.id]);
+      await query(ctx.server.dbUrl, `UPDATE users SET ${column.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...(Object.values(extra) as Array<string | number | null>).map((v) => v as never), who.id]);
       const before = await counts();
       expect((await client.get('/api/v1/tickets')).status, state).toBe(401);
       expect((await client.post(`/api/v1/tickets/${number}/messages`, { body: 'hi' })).status, state).toBe(401);
