@@ -195,6 +195,29 @@ describe('T2 / S2: who gets a ticket\'s stream, and what is in it', () => {
     expect(own.events.find((e) => e.id === 1)!.data.subject).toBe('A private matter');
   });
 
+  test('S1 / S2: agents and admins get the ticket\'s staff stream and the queue; an editor gets 404 on the ticket and 403 on the queue, a customer 403 on the queue', async () => {
+    const { api } = await customer();
+    const { id } = await ticketOf(api, 'Who may watch');
+    for (const role of ['agent', 'admin', 'editor'] as const) {
+      const cookie = await sessionCookie(ctx.db, await person(ctx.db, role));
+      const ticket = openStream(`/api/tickets/${id}/events`, { Cookie: cookie });
+      const queue = openStream('/api/staff/events?lastEventId=0', { Cookie: cookie });
+      const [t, q] = [await ticket.response, await queue.response];
+      if (role === 'editor') {
+        expect(t.status, role).toBe(404);
+        expect(q.status, role).toBe(403);
+        continue;
+      }
+      expect([t.status, q.status], role).toEqual([200, 200]);
+      expect(await until(() => ticket.events.some((e) => e.id === 1) && queue.events.some((e) => e.data?.subject === 'Who may watch'))).toBe(true);
+      ticket.close();
+      queue.close();
+    }
+    expect((await openStream('/api/staff/events', {}).response).status).toBe(401);
+    const { cookie } = await customer();
+    expect((await openStream('/api/staff/events', { Cookie: cookie }).response).status).toBe(403);
+  });
+
   test('S2: an internal note is in the staff stream but never in the customer\'s, live or replayed', async () => {
     const { api, cookie } = await customer();
     const { id, number } = await ticketOf(api, 'Notes');
