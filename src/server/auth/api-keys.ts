@@ -20,6 +20,14 @@ export const API_LIMITS = {
   perIp: { limit: 120, windowMs: 60_000 },
   perKey: { limit: 60, windowMs: 60_000 },
 } satisfies Record<string, RateLimit>;
+/** API_LIMITS, unless the operator set API_RATE_LIMIT_PER_IP / API_RATE_LIMIT_PER_KEY (requests per minute, read at each request). */
+export function apiLimits(env: NodeJS.ProcessEnv = process.env): typeof API_LIMITS {
+  const perMinute = (value: string | undefined, fallback: RateLimit): RateLimit => {
+    const n = Number(value);
+    return value && Number.isSafeInteger(n) && n > 0 ? { limit: n, windowMs: 60_000 } : fallback;
+  };
+  return { perIp: perMinute(env.API_RATE_LIMIT_PER_IP, API_LIMITS.perIp), perKey: perMinute(env.API_RATE_LIMIT_PER_KEY, API_LIMITS.perKey) };
+}
 /** Compared against when the keyId is unknown, so that path costs the same hash and comparison. */
 const DUMMY_HASH = hashSecret('loket-no-such-key');
 
@@ -97,12 +105,13 @@ export type ApiAuthorization =
 
 /** A17 / A21: one API request — rate-limited per client IP, then the key, then rate-limited per key. */
 export async function authorizeApiRequest(db: Db, header: string | null, ip: string, now = Date.now()): Promise<ApiAuthorization> {
-  const perIp = await consume(db, `api-ip:${ip}`, API_LIMITS.perIp, now);
+  const limits = apiLimits();
+  const perIp = await consume(db, `api-ip:${ip}`, limits.perIp, now);
   if (!perIp.ok) return { ok: false, status: 429, retryAfter: perIp.retryAfter };
   if (!header) return { ok: false, status: 401, error: 'missing_token' };
   const found = await checkApiKey(db, header, now);
   if (!found) return { ok: false, status: 401, error: 'invalid_token' };
-  const perKey = await consume(db, `api-key:${found.keyId}`, API_LIMITS.perKey, now);
+  const perKey = await consume(db, `api-key:${found.keyId}`, limits.perKey, now);
   if (!perKey.ok) return { ok: false, status: 429, retryAfter: perKey.retryAfter };
   return { ok: true, userId: found.userId };
 }
