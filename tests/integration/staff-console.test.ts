@@ -68,7 +68,8 @@ describe('S1–S5 access: anonymous to sign-in, customers and editors refused, a
         expect(html).not.toContain('data-queue-live');
       }
       for (const path of ['/api/staff/queue', '/api/staff/kb-links?lang=en&q=password', '/api/staff/events']) expect((await who.device.get(path)).status, path).toBe(403);
-      for (const form of [{ action: 'claim' }, { action: 'message', mode: 'note', body: 'sneaky' }, { action: 'status', status: 'resolved' }, { action: 'account', accountAction: 'suspend', reason: 'x' }]) {
+      const forms: Array<Record<string, string>> = [{ action: 'claim' }, { action: 'message', mode: 'note', body: 'sneaky' }, { action: 'status', status: 'resolved' }, { action: 'account', accountAction: 'suspend', reason: 'x' }];
+      for (const form of forms) {
         expect((await who.device.post(`/staff/tickets/${ticket.number}`, form)).status, JSON.stringify(form)).toBe(403);
       }
       expect((await who.device.post('/staff/canned', { action: 'create', locale: 'en', title: 'T', body: 'B' })).status).toBe(403);
@@ -318,5 +319,85 @@ describe('S3 / S4: the customer panel and account actions', () => {
     expect((await agent.device.post(`/staff/tickets/${ticket.number}`, { action: 'account', accountAction: 'lift-suspension', reason: 'Appeal accepted' })).status).toBe(303);
     page = await (await agent.device.get(`/staff/tickets/${ticket.number}`)).text();
     expect(page).toMatch(/data-event="staff.suspension-lifted"[\s\S]*?Appeal accepted/);
+  });
+});
+
+describe('S5: admin pages — invitations, roles, the mandatory-2FA policy', () => {
+  test('S5: agents cannot use the admin forms; bad invitations, role changes and policies are refused with a clear 4xx and write nothing', async () => {
+    const before = await counts();
+    const [{ n: usersBefore }] = (await query(server.dbUrl, 'SELECT count(*) AS n FROM users')) as unknown as [{ n: number }];
+    expect((await agent.device.post('/staff/admin/staff', { action: 'invite', email: 'x@example.com', name: 'X', role: 'agent', locale: 'en', reason: 'r' })).status).toBe(403);
+    expect((await agent.device.post('/staff/admin/staff', { action: 'set-role', email: customer.email, role: 'admin', reason: 'r' })).status).toBe(403);
+    expect((await agent.device.post('/staff/admin/security', { scope: 'all', from: '2026-01-01', reason: 'r' })).status).toBe(403);
+    const cases: Array<[string, Record<string, string>, number, string]> = [
+      ['/staff/admin/staff', { action: 'invite', email: 'not-an-address', name: 'X', role: 'agent', locale: 'en', reason: 'r' }, 400, 'The invitation was not sent.'],
+      ['/staff/admin/staff', { action: 'invite', email: 'new@example.com', name: 'X', role: 'customer', locale: 'en', reason: 'r' }, 400, 'The invitation was not sent.'],
+      ['/staff/admin/staff', { action: 'invite', email: 'new@example.com', name: ' ', role: 'agent', locale: 'de', reason: 'r' }, 400, 'The invitation was not sent.'],
+      ['/staff/admin/staff', { action: 'invite', email: 'new@example.com', name: 'New', role: 'agent', locale: 'en', reason: '' }, 400, 'Give a reason'],
+      ['/staff/admin/staff', { action: 'invite', email: agent.email, name: 'Again', role: 'agent', locale: 'en', reason: 'r' }, 409, 'already exists'],
+      ['/staff/admin/staff', { action: 'set-role', email: 'nobody@example.com', role: 'agent', reason: 'r' }, 404, 'There is no account with this email address.'],
+      ['/staff/admin/staff', { action: 'set-role', email: customer.email, role: 'root', reason: 'r' }, 400, 'Choose customer, agent, editor or admin.'],
+      ['/staff/admin/staff', { action: 'set-role', email: customer.email, role: 'agent', reason: '  ' }, 400, 'Give a reason'],
+      ['/staff/admin/staff', { action: 'set-role', email: admin.email, role: 'agent', reason: 'demote myself' }, 403, 'You cannot act on your own account here.'],
+      ['/staff/admin/security', { scope: 'everyone', from: '2026-01-01', reason: 'r' }, 400, 'Choose no policy, all users or staff only.'],
+      ['/staff/admin/security', { scope: 'all', from: 'tomorrow', reason: 'r' }, 400, 'Enter the date the policy starts.'],
+      ['/staff/admin/security', { scope: 'all', from: '2026-01-01', reason: '' }, 400, 'Give a reason'],
+    ];
+    for (const [path, form, status, message] of cases) {
+      const res = await admin.device.post(path, form);
+      expect(res.status, JSON.stringify(form)).toBe(status);
+      expect(await res.text(), JSON.stringify(form)).toContain(message);
+    }
+    expect(await counts()).toEqual(before);
+    const [{ n: usersAfter }] = (await query(server.dbUrl, 'SELECT count(*) AS n FROM users')) as unknown as [{ n: number }];
+    expect(usersAfter).toBe(usersBefore);
+    expect(await query(server.dbUrl, "SELECT 1 FROM site_settings WHERE key = 'mandatory-2fa'")).toHaveLength(0);
+  });
+
+  test('S5 / A9: an admin invites an agent — an emailed single-use link sets the password, the first sign-in leads to the 2FA wizard; the invitation is audited', async () => {
+    const res = await admin.device.post('/staff/admin/staff', { action: 'invite', email: 'ivy@example.com', name: 'Ivy Invited', role: 'agent', locale: 'nl', reason: 'New hire, team B' });
+    expect(res.status).toBe(303);
+    expect(await (await admin.device.get(res.headers.get('location')!)).text()).toContain('The invitation was sent.');
+    const mail = (await latestMail(server.dbUrl, 'ivy@example.com', 'staff-invite'))!;
+    expect(mail.subject).toBe('Je bent uitgenodigd voor de medewerkersconsole van Loket');
+    expect(mail.text).toContain('Ada Admin');
+    const link = /(\/nl\/reset\?token=[\w.-]+)/.exec(mail.text)![1]!;
+    const [row] = await query(server.dbUrl, "SELECT role, id FROM users WHERE email = 'ivy@example.com'");
+    expect(row!.role).toBe('agent');
+    const [audit] = await query(server.dbUrl, "SELECT actor, detail FROM security_events WHERE type = 'staff.invited' AND user_id = ?", [String(row!.id)]);
+    expect(audit!.actor).toBe(admin.id);
+    expect(String(audit!.detail)).toContain('New hire, team B');
+
+    const ivy = new Device(server.origin);
+    const token = new URL(link, server.origin).searchParams.get('token')!;
+    const set = await ivy.post('/nl/reset', { token, password: 'Orchard-Lantern-48', confirm: 'Orchard-Lantern-48' });
+    expect(set.status).toBeLessThan(400);
+    // Single use: the link is dead now.
+    expect(await (await ivy.get(link)).text()).not.toContain('name="password"');
+    await ivy.post('/en/login', { step: 'email', email: 'ivy@example.com' });
+    expect((await ivy.post('/en/login', { step: 'password', email: 'ivy@example.com', password: 'Orchard-Lantern-48' })).status).toBe(303);
+    const console = await ivy.get('/staff');
+    expect(console.status).toBe(303);
+    expect(console.headers.get('location')).toMatch(/\/account\/two-factor$/);
+  });
+
+  test('S5: an admin changes a role with a reason (audited; the sessions end) and sets and lifts the mandatory-2FA policy', async () => {
+    const promoted = await person(server.origin, server.dbUrl, 'pat@example.com', 'customer', 'Pat Promoted');
+    const res = await admin.device.post('/staff/admin/staff', { action: 'set-role', email: 'pat@example.com', role: 'editor', reason: 'Joins the content team' });
+    expect(res.status).toBe(303);
+    const [row] = await query(server.dbUrl, "SELECT role FROM users WHERE email = 'pat@example.com'");
+    expect(row!.role).toBe('editor');
+    expect([302, 303]).toContain((await promoted.device.get('/en/account')).status); // signed out: the role change ended the sessions
+    const page = await (await admin.device.get('/staff/admin/staff')).text();
+    expect(page).toMatch(/data-member="pat@example.com"[\s\S]*?Editor/);
+
+    expect((await admin.device.post('/staff/admin/security', { scope: 'staff', from: '2026-03-01', reason: 'Audit finding 12' })).status).toBe(303);
+    const [policy] = await query(server.dbUrl, "SELECT value FROM site_settings WHERE key = 'mandatory-2fa'");
+    expect(JSON.parse(String(policy!.value))).toEqual({ from: Date.parse('2026-03-01T00:00:00Z'), scope: 'staff' });
+    expect(await (await admin.device.get('/staff/admin/security')).text()).toContain('Two-factor authentication is mandatory for staff from');
+    expect((await admin.device.post('/staff/admin/security', { scope: 'none', from: '', reason: 'Rolled back' })).status).toBe(303);
+    expect(await query(server.dbUrl, "SELECT 1 FROM site_settings WHERE key = 'mandatory-2fa'")).toHaveLength(0);
+    const events = await query(server.dbUrl, "SELECT actor FROM security_events WHERE type = 'two-factor.policy-changed'");
+    expect(events.map((e) => e.actor)).toEqual([admin.id, admin.id]);
   });
 });
