@@ -1,0 +1,122 @@
+// S1 / S2 / N3 in real Chromium: an agent watches the queue while a customer opens a ticket (it
+// appears without a reload), claims it, replies and adds an internal note; a second agent on the
+// same ticket sees the collision warning (viewing, typing) and the new messages live; axe-core
+// finds nothing serious on the queue, ticket, canned-replies and admin pages in nl, en and fr.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { query } from '../helpers/http.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { openTicket, person, type Person } from '../helpers/staff.ts';
+import { formatFindings, launchBrowser, POLL, seriousViolations, waitForHydration } from './browser.ts';
+
+let server: RunningServer;
+let browser: Browser;
+let customer: Person;
+let agnes: Person;
+let bert: Person;
+let ada: Person;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer({ TRUST_PROXY: '1' }), launchBrowser()]);
+  [customer, agnes, bert, ada] = await Promise.all([
+    person(server.origin, server.dbUrl, 'cleo@example.com', 'customer', 'Cleo Customer'),
+    person(server.origin, server.dbUrl, 'agnes@example.com', 'agent', 'Agnes Agent'),
+    person(server.origin, server.dbUrl, 'bert@example.com', 'agent', 'Bert Agent'),
+    person(server.origin, server.dbUrl, 'ada@example.com', 'admin', 'Ada Admin'),
+  ]);
+}, 120_000);
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A browser signed in as this person (the session cookie of their HTTP sign-in). */
+async function pageOf(who: Person, options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: server.origin, ...options });
+  contexts.push(context);
+  await context.addCookies([...who.device.cookies].map(([name, value]) => ({ name, value, url: server.origin })));
+  return context.newPage();
+}
+
+async function visit(page: Page, path: string): Promise<void> {
+  const response = await page.goto(path);
+  expect(response?.status(), `GET ${path}`).toBe(200);
+  await waitForHydration(page);
+}
+
+describe('S1 / S2: the console live in Chromium', () => {
+  test('S1 / S2: a new ticket appears in the queue without a reload; the agent claims it, replies and adds an internal note; a second agent sees the collision warning and the messages live', { timeout: 60_000 }, async () => {
+    const a = await pageOf(agnes);
+    await visit(a, '/staff');
+    const before = Number(await a.locator('[data-count="unassigned"]').textContent());
+
+    // The customer asks through the support form (a real request to the server).
+    const ticket = await openTicket(server.dbUrl, customer.device, 'Live queue check', 'My sign-in code is refused.');
+    const row = a.locator(`[data-ticket="${ticket.number}"]`);
+    await expect.poll(() => row.count(), POLL).toBe(1);
+    await expect.poll(async () => Number(await a.locator('[data-count="unassigned"]').textContent()), POLL).toBe(before + 1);
+
+    await row.getByRole('link', { name: 'Live queue check' }).click();
+    await a.waitForURL(`**/staff/tickets/${ticket.number}`);
+    await waitForHydration(a);
+
+    // A second agent opens the same ticket: each sees the other.
+    const b = await pageOf(bert);
+    await visit(b, `/staff/tickets/${ticket.number}`);
+    await expect.poll(() => b.locator('[data-viewing]').textContent(), POLL).toContain('Agnes Agent');
+    await expect.poll(() => a.locator('[data-viewing]').textContent(), POLL).toContain('Bert Agent');
+
+    await a.getByRole('button', { name: 'Claim' }).click();
+    await a.waitForURL(`**/staff/tickets/${ticket.number}?done=claimed`);
+    await waitForHydration(a);
+    await expect.poll(() => a.getByText('You claimed this ticket.').count(), POLL).toBe(1);
+    await expect.poll(() => b.locator('[data-status]').textContent(), POLL).toBe('Open');
+
+    // Typing shows on the other agent's screen.
+    const box = a.getByLabel('Message', { exact: true });
+    await box.click();
+    await box.pressSequentially('Please try the code from your', { delay: 5 });
+    await expect.poll(() => b.locator('[data-typing]').first().textContent(), POLL).toContain('Agnes Agent is typing');
+    await box.pressSequentially(' authenticator app again.');
+    await a.getByRole('button', { name: 'Send' }).click();
+    await a.waitForURL(`**/staff/tickets/${ticket.number}?done=replied`);
+    await waitForHydration(a);
+    await expect.poll(() => b.locator('[data-conversation]').textContent(), POLL).toContain('authenticator app again.');
+
+    await a.getByLabel('Internal note (staff only)').check();
+    await a.getByLabel('Message', { exact: true }).fill('Checked the log: clock drift on their phone.');
+    await a.getByRole('button', { name: 'Send' }).click();
+    await a.waitForURL(`**/staff/tickets/${ticket.number}?done=noted`);
+    const note = a.locator('[data-internal="true"]');
+    await expect.poll(() => note.textContent(), POLL).toContain('clock drift');
+    expect(await note.textContent()).toContain('Internal note');
+    await expect.poll(() => b.locator('[data-internal="true"]').textContent(), POLL).toContain('clock drift');
+
+    const [stored] = await query(server.dbUrl, 'SELECT status, assignee_id FROM tickets WHERE id = ?', [ticket.id]);
+    expect(stored).toMatchObject({ status: 'open', assignee_id: agnes.id });
+  });
+});
+
+describe('N3: the console passes axe in nl, en and fr', () => {
+  for (const lang of ['nl', 'en', 'fr'] as const) {
+    test(`N3: queue, ticket, canned replies and admin pages pass axe in ${lang}`, { timeout: 60_000 }, async () => {
+      await query(server.dbUrl, 'UPDATE users SET locale = ? WHERE id = ?', [lang, ada.id]);
+      const ticket = await openTicket(server.dbUrl, customer.device, `Axe check ${lang}`, 'Some text with a link https://example.com/x');
+      await ada.device.post('/staff/canned', { action: 'create', locale: 'en', title: `Canned ${lang}`, body: 'Hello!' });
+      await ada.device.post(`/staff/tickets/${ticket.number}`, { action: 'note', body: 'An internal note.' });
+      const page = await pageOf(ada, { locale: lang });
+      const problems: string[] = [];
+      for (const path of ['/staff', '/staff?view=open&q=axe', `/staff/tickets/${ticket.number}`, `/staff/tickets/${ticket.number}?kbq=password`, '/staff/canned', '/staff/admin/staff', '/staff/admin/security']) {
+        await visit(page, path);
+        expect(await page.getAttribute('html', 'lang')).toBe(lang);
+        const found = await seriousViolations(page);
+        if (found.length) problems.push(formatFindings(`${lang} ${path}`, found));
+      }
+      expect(problems, `axe violations:\n${problems.join('\n')}`).toEqual([]);
+    });
+  }
+});
