@@ -102,13 +102,13 @@ describe('S1 / S2: the console live in Chromium', () => {
 });
 
 describe('N3: the console passes axe in nl, en and fr', () => {
-  for (const lang of ['nl', 'en', 'fr'] as const) {
-    test(`N3: queue, ticket, canned replies and admin pages pass axe in ${lang}`, { timeout: 60_000 }, async () => {
+  for (const [lang, colorScheme] of [['nl', 'light'], ['en', 'light'], ['fr', 'light'], ['nl', 'dark'], ['en', 'dark'], ['fr', 'dark']] as const) {
+    test(`N3: queue, ticket, canned replies and admin pages pass axe in ${lang} (${colorScheme} mode)`, { timeout: 60_000 }, async () => {
       await query(server.dbUrl, 'UPDATE users SET locale = ? WHERE id = ?', [lang, ada.id]);
-      const ticket = await openTicket(server.dbUrl, customer.device, `Axe check ${lang}`, 'Some text with a link https://example.com/x');
-      await ada.device.post('/staff/canned', { action: 'create', locale: 'en', title: `Canned ${lang}`, body: 'Hello!' });
+      const ticket = await openTicket(server.dbUrl, customer.device, `Axe check ${lang} ${colorScheme}`, 'Some text with a link https://example.com/x');
+      await ada.device.post('/staff/canned', { action: 'create', locale: 'en', title: `Canned ${lang} ${colorScheme}`, body: 'Hello!' });
       await ada.device.post(`/staff/tickets/${ticket.number}`, { action: 'note', body: 'An internal note.' });
-      const page = await pageOf(ada, { locale: lang });
+      const page = await pageOf(ada, { locale: lang, colorScheme });
       const problems: string[] = [];
       for (const path of ['/staff', '/staff?view=open&q=axe', `/staff/tickets/${ticket.number}`, `/staff/tickets/${ticket.number}?kbq=password`, '/staff/canned', '/staff/admin/staff', '/staff/admin/security']) {
         await visit(page, path);
