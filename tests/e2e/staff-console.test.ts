@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { query } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { openTicket, person, type Person } from '../helpers/staff.ts';
+import { openTicket, person, write, type Person } from '../helpers/staff.ts';
 import { formatFindings, launchBrowser, POLL, seriousViolations, waitForHydration } from './browser.ts';
 
 let server: RunningServer;
@@ -75,6 +75,7 @@ describe('S1 / S2: the console live in Chromium', () => {
     await waitForHydration(a);
     await expect.poll(() => a.getByText('You claimed this ticket.').count(), POLL).toBe(1);
     await expect.poll(() => b.locator('[data-status]').textContent(), POLL).toBe('Open');
+    await expect.poll(() => b.locator('[data-live-assignee]').textContent(), POLL).toBe('Agnes Agent');
 
     // Typing shows on the other agent's screen.
     const box = a.getByLabel('Message', { exact: true });
@@ -104,7 +105,7 @@ describe('S1 / S2: the console live in Chromium', () => {
 describe('N3: the console passes axe in nl, en and fr', () => {
   for (const [lang, colorScheme] of [['nl', 'light'], ['en', 'light'], ['fr', 'light'], ['nl', 'dark'], ['en', 'dark'], ['fr', 'dark']] as const) {
     test(`N3: queue, ticket, canned replies and admin pages pass axe in ${lang} (${colorScheme} mode)`, { timeout: 60_000 }, async () => {
-      await query(server.dbUrl, 'UPDATE users SET locale = ? WHERE id = ?', [lang, ada.id]);
+      await write(server.dbUrl, 'UPDATE users SET locale = ? WHERE id = ?', [lang, ada.id]);
       const ticket = await openTicket(server.dbUrl, customer.device, `Axe check ${lang} ${colorScheme}`, 'Some text with a link https://example.com/x');
       await ada.device.post('/staff/canned', { action: 'create', locale: 'en', title: `Canned ${lang} ${colorScheme}`, body: 'Hello!' });
       await ada.device.post(`/staff/tickets/${ticket.number}`, { action: 'note', body: 'An internal note.' });
@@ -119,4 +120,33 @@ describe('N3: the console passes axe in nl, en and fr', () => {
       expect(problems, `axe violations:\n${problems.join('\n')}`).toEqual([]);
     });
   }
+});
+
+describe('S2: canned replies and knowledge-base links go into the reply without a reload', () => {
+  test('S2: picking a canned reply (ticket language only) and a KB entry found in the ticket language inserts their text at the cursor', { timeout: 60_000 }, async () => {
+    await agnes.device.post('/staff/canned', { action: 'create', locale: 'nl', title: 'Tijd van je telefoon', body: 'Controleer of de tijd van je telefoon automatisch wordt ingesteld.' });
+    await agnes.device.post('/staff/canned', { action: 'create', locale: 'fr', title: 'Heure du téléphone', body: 'Vérifiez l’heure.' });
+    const ticket = await openTicket(server.dbUrl, customer.device, 'Code geweigerd', 'Mijn code werkt niet.', 'nl');
+    const a = await pageOf(agnes);
+    await visit(a, `/staff/tickets/${ticket.number}`);
+    const select = a.getByLabel('Canned reply (Dutch)');
+    expect(await select.locator('option').allTextContents()).toContain('Tijd van je telefoon');
+    expect(await select.locator('option').allTextContents()).not.toContain('Heure du téléphone');
+    const box = a.getByLabel('Message', { exact: true });
+    await box.fill('Hallo,');
+    await select.selectOption({ label: 'Tijd van je telefoon' });
+    await a.getByRole('button', { name: 'Insert canned reply' }).click();
+    expect(a.url()).toBe(`${server.origin}/staff/tickets/${ticket.number}`); // no navigation
+    await expect.poll(() => box.inputValue(), POLL).toBe('Hallo, Controleer of de tijd van je telefoon automatisch wordt ingesteld.');
+
+    await a.getByLabel('Link to a help article (Dutch)').fill('wachtwoord');
+    await a.getByRole('button', { name: 'Search articles' }).click();
+    const hits = a.locator('[data-kb-hits] li');
+    await expect.poll(() => hits.count(), POLL).toBeGreaterThan(0);
+    const url = (await hits.first().locator('code').textContent())!;
+    expect(url).toMatch(new RegExp(`^${server.origin}/nl/`));
+    await hits.first().getByRole('link', { name: 'Insert link' }).click();
+    await expect.poll(() => box.inputValue(), POLL).toContain(url);
+    expect(a.url()).toBe(`${server.origin}/staff/tickets/${ticket.number}`);
+  });
 });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Device, latestMail, query } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { openTicket, person, readStream, type Person } from '../helpers/staff.ts';
+import { openTicket, person, readStream, write, type Person } from '../helpers/staff.ts';
 
 let server: RunningServer;
 let customer: Person;
@@ -210,11 +210,44 @@ describe('S2: claim, reply, internal note, status', () => {
   });
 });
 
+describe('S2 / T3: typing and viewing reach the right audiences', () => {
+  test('S2: an agent typing a reply reaches the customer ("Support is typing…"); typing a note and viewing reach staff only; bad activity posts are refused', async () => {
+    const t = await openTicket(server.dbUrl, customer.device, 'Typing check', 'Hello?');
+    const post = (who: Person, body: unknown, contentType = 'application/json') =>
+      fetch(`${server.origin}/api/staff/tickets/${t.id}/activity`, {
+        method: 'POST',
+        headers: { Origin: server.origin, 'Content-Type': contentType, Cookie: [...who.device.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'X-Forwarded-For': who.device.ip },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    let staffSaw = '';
+    const customerSaw = await readStream(customer.device, `/api/tickets/${t.id}/events`, 400, async () => {
+      staffSaw = await readStream(secondAgent.device, `/api/tickets/${t.id}/events`, 400, async () => {
+        expect((await post(agent, { kind: 'viewing' })).status).toBe(204);
+        expect((await post(agent, { kind: 'typing', internal: true })).status).toBe(204);
+        expect((await post(agent, { kind: 'typing' })).status).toBe(204);
+      });
+    });
+    expect(staffSaw).toMatch(/event: viewing\ndata: \{[^\n]*"name":"Agnes Agent"/);
+    expect(staffSaw.match(/event: typing/g)).toHaveLength(2);
+    expect(customerSaw.match(/event: typing/g)).toHaveLength(1);
+    expect(customerSaw).toContain('"who":"agent"');
+    expect(customerSaw).not.toContain('event: viewing');
+    expect((await post(agent, { kind: 'dancing' })).status).toBe(400);
+    expect((await post(agent, 'not json', 'text/plain')).status).toBe(400);
+    const unknown = await fetch(`${server.origin}/api/staff/tickets/aaaaaaaaaaaaaaaa/activity`, {
+      method: 'POST',
+      headers: { Origin: server.origin, 'Content-Type': 'application/json', Cookie: [...agent.device.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'X-Forwarded-For': agent.device.ip },
+      body: JSON.stringify({ kind: 'typing' }),
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
+
 describe('S1: queue views, counts, filters and search', () => {
   test('S1: views and counts follow the tickets; filters by language, area and status; search by text and by customer email', async () => {
     const nl = await openTicket(server.dbUrl, otherCustomer.device, 'Wachtwoord vergeten zeppelin', 'Ik kan niet inloggen, mijn wachtwoord werkt niet.', 'nl');
     const fr = await openTicket(server.dbUrl, otherCustomer.device, 'Mot de passe perdu', 'Je ne peux pas me connecter avec mon vélocipède.', 'fr');
-    await query(server.dbUrl, "UPDATE tickets SET area_slug = 'account-security' WHERE id = ?", [fr.id]);
+    await write(server.dbUrl, "UPDATE tickets SET area_slug = 'account-security' WHERE id = ?", [fr.id]);
     const q = async (params: string) => (await agent.device.get(`/api/staff/queue?${params}`)).json() as Promise<{ rows: Array<{ number: number; locale: string }>; counts: Record<string, number>; total: number }>;
 
     const all = await q('view=open');
@@ -319,6 +352,30 @@ describe('S3 / S4: the customer panel and account actions', () => {
     expect((await agent.device.post(`/staff/tickets/${ticket.number}`, { action: 'account', accountAction: 'lift-suspension', reason: 'Appeal accepted' })).status).toBe(303);
     page = await (await agent.device.get(`/staff/tickets/${ticket.number}`)).text();
     expect(page).toMatch(/data-event="staff.suspension-lifted"[\s\S]*?Appeal accepted/);
+  });
+});
+
+describe('S4 / A19: carrying out a deletion request from the console', () => {
+  test('S4 / A19: an agent deletes the account of a deletion-request ticket with a reason; the account and its tickets are gone, the queue says so; an agent cannot act on a staff account', async () => {
+    const leaving = await person(server.origin, server.dbUrl, 'leaving@example.com', 'customer', 'Lee Leaving');
+    const t = await openTicket(server.dbUrl, leaving.device, 'Please delete my account', 'I want my data removed.');
+    const refused = await agent.device.post(`/staff/tickets/${t.number}`, { action: 'account', accountAction: 'delete', reason: '' });
+    expect(refused.status).toBe(400);
+    expect(await query(server.dbUrl, 'SELECT 1 FROM tickets WHERE id = ?', [t.id])).toHaveLength(1);
+    const res = await agent.device.post(`/staff/tickets/${t.number}`, { action: 'account', accountAction: 'delete', reason: 'Deletion request confirmed by email' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/staff?done=account.delete');
+    expect(await (await agent.device.get('/staff?done=account.delete')).text()).toContain('The account and its tickets were deleted.');
+    expect(await query(server.dbUrl, 'SELECT 1 FROM tickets WHERE id = ?', [t.id])).toHaveLength(0);
+    const [gone] = await query(server.dbUrl, 'SELECT deleted_at FROM users WHERE id = ?', [leaving.id]);
+    expect(gone!.deleted_at).not.toBeNull();
+    expect((await agent.device.get(`/staff/tickets/${t.number}`)).status).toBe(404);
+
+    // A staff member's own ticket: agents act on customer accounts only (the refusal, in words).
+    const staffTicket = await openTicket(server.dbUrl, editor.device, 'Editor needs help', 'Hi');
+    const forbidden = await agent.device.post(`/staff/tickets/${staffTicket.number}`, { action: 'account', accountAction: 'end-sessions', reason: 'test' });
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.text()).toContain('agents act on customer accounts only');
   });
 });
 

@@ -41,6 +41,8 @@ export interface TicketConsoleStrings {
   kbNone: string;
   status: string;
   statuses: Record<string, string>;
+  assignee: string;
+  nobody: string;
 }
 interface KbHit {
   slug: string;
@@ -56,6 +58,7 @@ interface Props {
   initialViewers: string[];
   messages: ConsoleMessage[];
   status: string;
+  assigneeId: string | null;
   timeZone: string;
   region: string;
   strings: TicketConsoleStrings;
@@ -94,6 +97,7 @@ export default function TicketConsole(props: Props) {
   const { ticketId, strings, me, staffNames } = props;
   const [messages, setMessages] = useState(props.messages);
   const [status, setStatus] = useState(props.status);
+  const [assigneeId, setAssigneeId] = useState(props.assigneeId);
   const [viewers, setViewers] = useState<Record<string, number>>(() => Object.fromEntries(props.initialViewers.map((id) => [id, Date.now()])));
   const [typing, setTyping] = useState<Record<string, { name: string; until: number }>>({});
   const [announcement, setAnnouncement] = useState('');
@@ -126,10 +130,13 @@ export default function TicketConsole(props: Props) {
     };
     source.addEventListener('message', onMessage);
     source.addEventListener('created', onMessage);
-    source.addEventListener('status', (e) => {
+    const onChange = (e: Event) => {
       const d = data(e);
       if (typeof d.status === 'string') setStatus(d.status);
-    });
+      if ('assigneeId' in d) setAssigneeId((d.assigneeId as string | null) ?? null);
+    };
+    source.addEventListener('status', onChange);
+    source.addEventListener('assigned', onChange);
     source.addEventListener('viewing', (e) => {
       const d = data(e);
       const id = String(d.userId ?? '');
@@ -213,7 +220,8 @@ export default function TicketConsole(props: Props) {
         ))}
       </div>
       <p class="ticket-status">
-        {strings.status}: <strong data-status>{strings.statuses[status] ?? status}</strong>
+        {strings.status}: <strong data-status>{strings.statuses[status] ?? status}</strong> · {strings.assignee}:{' '}
+        <strong data-live-assignee>{assigneeId ? (staffNames[assigneeId] ?? '?') : strings.nobody}</strong>
       </p>
       <h2 id="conversation-heading">{strings.conversation}</h2>
       <ol class="conversation" aria-labelledby="conversation-heading" data-conversation>
@@ -267,7 +275,7 @@ export default function TicketConsole(props: Props) {
       </form>
 
       <div class="reply-tools">
-        <form method="get" class="inline-form" onSubmit={onCanned} aria-label={strings.canned}>
+        <form method="get" class="inline-form" onSubmit={onCanned}>
           <div class="field">
             <label for="canned-select">{strings.canned}</label>
             {props.canned.length === 0 ? (
@@ -280,7 +288,7 @@ export default function TicketConsole(props: Props) {
           </div>
           {props.canned.length > 0 && <button class="button secondary" type="submit">{strings.cannedInsert}</button>}
         </form>
-        <form method="get" class="inline-form" role="search" onSubmit={onKbSearch} aria-label={strings.kbLabel}>
+        <form method="get" class="inline-form" onSubmit={onKbSearch}>
           <div class="field">
             <label for="kb-query">{strings.kbLabel}</label>
             <input id="kb-query" name="kbq" type="search" ref={kbInput} value={props.kbQuery} maxLength={200} />
