@@ -278,6 +278,25 @@ describe('S1: queue views, counts, filters and search', () => {
     expect(html).toMatch(/data-count="open"[^>]*>2</);
   });
 
+  test('S1: the queue pages by 25, newest activity first, and the links keep the filters', async () => {
+    for (let i = 0; i < 30; i++) {
+      await write(
+        server.dbUrl,
+        "INSERT INTO tickets (id, number, sender_email, subject, locale, status, topic, created_at, updated_at) VALUES (?, ?, 'pager@example.com', ?, 'fr', 'open', 'other', ?, ?)",
+        [`pagingticket${String(i).padStart(4, '0')}aa`, 900_000 + i, `Paging ${i}`, 1_000 + i, 1_000 + i],
+      );
+    }
+    const page = async (n: number) => (await agent.device.get(`/api/staff/queue?view=open&q=pager%40example.com&page=${n}`)).json() as Promise<{ rows: Array<{ number: number }>; total: number; pages: number }>;
+    const first = await page(1);
+    expect(first).toMatchObject({ total: 30, pages: 2 });
+    expect(first.rows.map((r) => r.number)).toEqual(Array.from({ length: 25 }, (_, i) => 900_029 - i));
+    expect((await page(2)).rows.map((r) => r.number)).toEqual([900_004, 900_003, 900_002, 900_001, 900_000]);
+    expect((await page(3)).rows).toEqual([]);
+    const html = await (await agent.device.get('/staff?view=open&q=pager%40example.com')).text();
+    expect(html).toContain('Page 1 of 2');
+    expect(html).toContain('href="/staff?q=pager%40example.com&amp;view=open&amp;page=2" rel="next"');
+  });
+
   test('S1: a public (unverified) sender is found by address and marked in the queue; the panel says whether the address was confirmed and whether an account uses it', async () => {
     const anon = new Device(server.origin);
     expect((await anon.post('/en/support', { email: 'otto@example.com', name: 'Otto', topic: 'lost-access', subject: 'Locked out public', message: 'I cannot sign in.' })).status).toBe(200);
