@@ -353,7 +353,7 @@ describe('S3 / S4: the customer panel and account actions', () => {
     expect(page).toMatch(/data-fact="two-factor">Off</);
     expect(page).toMatch(/data-fact="suspended">No</);
     expect(page).toMatch(/data-fact="sessions">1 session/);
-    expect(page).toContain('sign-in.succeeded');
+    expect(page).toMatch(/data-event="sign-in.succeeded">\s*<strong>Signed in<\/strong>/);
 
     const res = await agent.device.post(`/staff/tickets/${ticket.number}`, { action: 'account', accountAction: 'suspend', reason: 'Spam reported in ticket #1001' });
     expect(res.status).toBe(303);
@@ -361,7 +361,7 @@ describe('S3 / S4: the customer panel and account actions', () => {
     expect(page).toContain('The account was suspended.');
     expect(page).toMatch(/data-fact="suspended">Yes/);
     expect(page).toMatch(/data-fact="sessions">0 sessions/);
-    expect(page).toMatch(/data-event="staff.account-suspended"[\s\S]*?by Agnes Agent[\s\S]*?Spam reported in ticket #1001/);
+    expect(page).toMatch(/data-event="staff.account-suspended">\s*<strong>Suspended by staff<\/strong>[\s\S]*?by Agnes Agent[\s\S]*?Spam reported in ticket #1001/);
     const [audit] = await query(server.dbUrl, "SELECT actor FROM security_events WHERE type = 'staff.account-suspended' AND user_id = ?", [customer.id]);
     expect(audit!.actor).toBe(agent.id);
     // The typed refusal, localized: suspending twice.
