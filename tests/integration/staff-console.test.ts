@@ -66,6 +66,7 @@ describe('S1–S5 access: anonymous to sign-in, customers and editors refused, a
         const html = await res.text();
         expect(html).not.toContain('Cannot change my email');
         expect(html).not.toContain('data-queue-live');
+        expect(html).not.toContain('href="/staff/canned"');
       }
       for (const path of ['/api/staff/queue', '/api/staff/kb-links?lang=en&q=password', '/api/staff/events']) expect((await who.device.get(path)).status, path).toBe(403);
       const forms: Array<Record<string, string>> = [{ action: 'claim' }, { action: 'message', mode: 'note', body: 'sneaky' }, { action: 'status', status: 'resolved' }, { action: 'account', accountAction: 'suspend', reason: 'x' }];
@@ -85,7 +86,12 @@ describe('S1–S5 access: anonymous to sign-in, customers and editors refused, a
 
   test('S1 / S5: agents open every console page but not the admin pages; admins open all', async () => {
     for (const path of PAGES()) expect((await agent.device.get(path)).status, path).toBe(200);
-    for (const path of ADMIN_PAGES) expect((await agent.device.get(path)).status, path).toBe(403);
+    for (const path of ADMIN_PAGES) {
+      const res = await agent.device.get(path);
+      expect(res.status, path).toBe(403);
+      expect(await res.text()).toContain('This page is for admins.');
+    }
+    expect(await (await customer.device.get('/staff/admin/staff')).text()).toContain('The staff console is for support agents and admins.');
     for (const path of [...PAGES(), ...ADMIN_PAGES]) expect((await admin.device.get(path)).status, path).toBe(200);
   });
 });

@@ -40,14 +40,14 @@ describe('S1 / S5: who enters the console', () => {
 
   test('S1: signed out → the sign-in page with the way back; customers and editors → 403; agents and admins in, in their own language', () => {
     expect(consoleGate(null, 'nl', url)).toEqual({ ok: false, status: 303, location: `/nl/login?next=${encodeURIComponent('/staff/tickets/1001?kbq=a')}` });
-    expect(consoleGate(user('customer'), 'en', url)).toEqual({ ok: false, status: 403, lang: 'fr' });
-    expect(consoleGate(user('editor'), 'en', url)).toEqual({ ok: false, status: 403, lang: 'fr' });
+    expect(consoleGate(user('customer'), 'en', url)).toEqual({ ok: false, status: 403, lang: 'fr', adminOnly: false });
+    expect(consoleGate(user('editor'), 'en', url, { admin: true })).toEqual({ ok: false, status: 403, lang: 'fr', adminOnly: false });
     expect(consoleGate(user('agent'), 'en', url)).toMatchObject({ ok: true, lang: 'fr' });
     expect(consoleGate(user('admin', 'xx'), 'nl', url)).toMatchObject({ ok: true, lang: 'nl' });
   });
 
   test('S5: the admin pages are for admins only', () => {
-    expect(consoleGate(user('agent'), 'en', url, { admin: true })).toEqual({ ok: false, status: 403, lang: 'fr' });
+    expect(consoleGate(user('agent'), 'en', url, { admin: true })).toEqual({ ok: false, status: 403, lang: 'fr', adminOnly: true });
     expect(consoleGate(user('admin'), 'en', url, { admin: true })).toMatchObject({ ok: true });
   });
 });
