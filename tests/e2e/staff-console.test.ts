@@ -4,7 +4,7 @@
 // finds nothing serious on the queue, ticket, canned-replies and admin pages in nl, en and fr.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { query } from '../helpers/http.ts';
+import { Device, query } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { openTicket, person, write, type Person } from '../helpers/staff.ts';
 import { formatFindings, launchBrowser, POLL, seriousViolations, waitForHydration } from './browser.ts';
@@ -148,5 +148,19 @@ describe('S2: canned replies and knowledge-base links go into the reply without 
     await hits.first().getByRole('link', { name: 'Insert link' }).click();
     await expect.poll(() => box.inputValue(), POLL).toContain(url);
     expect(a.url()).toBe(`${server.origin}/staff/tickets/${ticket.number}`);
+  });
+});
+
+describe('N3: the console on a phone', () => {
+  test('N3: queue, ticket and canned pages have no horizontal scrolling at 360 px (tables scroll in their own box)', { timeout: 60_000 }, async () => {
+    await write(server.dbUrl, 'UPDATE users SET locale = ? WHERE id = ?', ['en', ada.id]);
+    // A public sender this time (T6), so the signed-in customer stays well inside their hourly ticket limit.
+    const ticket = await openTicket(server.dbUrl, new Device(server.origin), 'Phone layout check with a rather long subject line to wrap', 'https://example.com/a/very/long/link/that/must/wrap/somewhere/instead/of/widening/the/page', 'en', { email: 'walker@example.com', name: 'Walker' });
+    const page = await pageOf(ada, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    for (const path of ['/staff?view=open', `/staff/tickets/${ticket.number}`, '/staff/canned', '/staff/admin/staff']) {
+      await visit(page, path);
+      const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+      expect(widths.doc, path).toBeLessThanOrEqual(widths.view);
+    }
   });
 });

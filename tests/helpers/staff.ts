@@ -36,9 +36,17 @@ export async function person(origin: string, dbUrl: string, email: string, role:
   return { device, email, id: String(row!.id), secret };
 }
 
-/** A customer's ticket, opened signed in through the support form; answers its number and id. */
-export async function openTicket(dbUrl: string, customer: Device, subject: string, message = 'Please help me with my account.', lang = 'en'): Promise<{ number: number; id: string }> {
-  const res = await customer.post(`/${lang}/support`, { topic: 'other', subject, message });
+/** A ticket opened through the support form (signed in, or as a public sender); answers its number and id. */
+export async function openTicket(
+  dbUrl: string,
+  customer: Device,
+  subject: string,
+  message = 'Please help me with my account.',
+  lang = 'en',
+  /** For a public sender (T6, not signed in): the address and name the form asks for. */
+  sender: { email: string; name: string } | Record<string, never> = {},
+): Promise<{ number: number; id: string }> {
+  const res = await customer.post(`/${lang}/support`, { topic: 'other', subject, message, ...sender });
   expect(res.status, await res.clone().text()).toBeLessThan(400);
   const [row] = await query(dbUrl, 'SELECT id, number FROM tickets WHERE subject = ? ORDER BY number DESC LIMIT 1', [subject]);
   return { number: Number(row!.number), id: String(row!.id) };
