@@ -39,6 +39,7 @@ const samples: { [K in MailKind]: MailVars[K] } = {
   'account-unlocked-by-support': { name: 'Jan', time, ...notYou },
   '2fa-reset-by-support': { name: 'Jan', time, securityLink: `${origin}/en/account`, ...notYou },
   'suspension-lifted': { name: 'Jan', time, signInLink: `${origin}/en/login` },
+  'staff-invite': { name: 'Jan', link: `${origin}/en/reset?token=abc.def`, role: 'agent', inviterName: 'Ada', validDays: 7 },
 };
 
 /** Every link-like var of a sample (any string value that is a URL). */

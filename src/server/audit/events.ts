@@ -39,6 +39,7 @@ export type SecurityEventType =
   | 'staff.sessions-ended'
   | 'staff.account-deleted'
   | 'staff.role-changed'
+  | 'staff.invited'
   | 'account.admin-created'
   // A6–A9 / A21: two-factor authentication and re-authentication.
   | 'two-factor.setup-started'

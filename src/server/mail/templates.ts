@@ -28,6 +28,8 @@ export const mailKinds = [
   'account-unlocked-by-support',
   '2fa-reset-by-support',
   'suspension-lifted',
+  // S5: an admin invited a new staff member (a single-use link to set the password)
+  'staff-invite',
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
@@ -80,6 +82,7 @@ export interface MailVars {
   'account-unlocked-by-support': Recipient & At & NotYouLinks;
   '2fa-reset-by-support': Recipient & At & NotYouLinks & { securityLink: string };
   'suspension-lifted': Recipient & At & { signInLink: string };
+  'staff-invite': Recipient & { link: string; role: string; inviterName: string; validDays: number };
 }
 
 export interface RenderedMail {
@@ -432,6 +435,19 @@ function body(
       return {
         key: 'suspensionLifted',
         blocks: [p(tr('suspensionLifted.body', { time })), { type: 'action', label: tr('suspensionLifted.action'), url: checkedUrl(x.signInLink) }],
+      };
+    }
+    case 'staff-invite': {
+      const x = vars as MailVars['staff-invite'];
+      return {
+        key: 'staffInvite',
+        blocks: [
+          p(tr('staffInvite.intro', { inviter: x.inviterName, role: tr(`staffInvite.roles.${x.role}`) })),
+          { type: 'action', label: tr('staffInvite.action'), url: checkedUrl(x.link) },
+          p(tr('staffInvite.valid', { days: String(x.validDays) })),
+          p(tr('staffInvite.twoFactor')),
+          p(tr('staffInvite.ignore'), true),
+        ],
       };
     }
   }
