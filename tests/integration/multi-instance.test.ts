@@ -22,8 +22,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function readEvents(res: Response, count: number, timeoutMs: number): Promise<Array<{ id: number; event: string; data: Record<string, unknown> }>> {
-  const reader = res.body!.getReader();
+/** Reads until `count` events arrived (or the time is up); the connection stays open (the customer keeps watching). */
+async function readEvents(reader: ReadableStreamDefaultReader<Uint8Array>, count: number, timeoutMs: number): Promise<Array<{ id: number; event: string; data: Record<string, unknown> }>> {
   const decoder = new TextDecoder();
   const events: Array<{ id: number; event: string; data: Record<string, unknown> }> = [];
   let buffer = '';
@@ -42,7 +42,6 @@ async function readEvents(res: Response, count: number, timeoutMs: number): Prom
       if (id && event && data) events.push({ id: Number(id), event, data: JSON.parse(data) });
     }
   }
-  await reader.cancel();
   return events;
 }
 
@@ -64,7 +63,8 @@ describe('N5: two instances, one database, one Redis', () => {
 
       const res = await fetch(`${serverB.origin}/api/tickets/${ticket.id}/events`, { headers: { Cookie: `session=${token}` } });
       expect(res.status).toBe(200);
-      const reading = readEvents(res, 2, 5000);
+      const reader = res.body!.getReader();
+      const reading = readEvents(reader, 2, 5000);
       // the stream is open on B (its presence row says so); now A writes
       const { isPresent } = await import('../../src/server/live/presence.ts');
       await expect.poll(() => isPresent(db, `ticket:${ticket.id}:customer`), { timeout: 5000, interval: 20 }).toBe(true);
@@ -73,6 +73,7 @@ describe('N5: two instances, one database, one Redis', () => {
       expect(await replyAsAgent(db, { id: 'multiagent00000000001', role: 'agent' }, ticket.id, 'Answer from instance A', { origin: serverB.origin })).toMatchObject({ ok: true, emailed: false });
       const events = await reading;
       const arrivedAfter = Date.now() - sentAt;
+      await reader.cancel();
       expect(events.map((e) => [e.id, e.event])).toEqual([
         [1, 'created'],
         [2, 'message'],
