@@ -2,7 +2,7 @@
 // process*: the test sends `{ id, reply | status | typing }` over the IPC channel and this script calls the
 // same server functions the staff console calls (replyAsAgent, setTicketStatus, publishEphemeral), so the live event
 // reaches the streams through the server's own event bus. Nothing here is reachable over HTTP.
-await import('../../scripts/start.ts');
+await import('../../scripts/serve.ts');
 const { getDb } = await import('../../src/server/db/client.ts');
 const { replyAsAgent, setTicketStatus } = await import('../../src/server/tickets/workflow.ts');
 const { publishEphemeral } = await import('../../src/server/tickets/live-events.ts');
