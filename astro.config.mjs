@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import preact from '@astrojs/preact';
+import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   output: 'server',
@@ -23,5 +24,7 @@ export default defineConfig({
   devToolbar: { enabled: false },
   vite: {
     build: { assetsInlineLimit: 0 },
+    // Islands never get signal props: the renderer's import of @preact/signals becomes a stand-in.
+    resolve: { alias: { '@preact/signals': fileURLToPath(new URL('./src/islands/no-signals.ts', import.meta.url)) } },
   },
 });
