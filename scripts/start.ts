@@ -3,10 +3,12 @@
 // machine reserves far more, which costs ~90 MB of resident memory for nothing (bench/RESULTS.md).
 // The flags must be set before the heap exists, so this process replaces itself (same PID, same
 // signals) with one that has them; everything else lives in serve.ts.
+export {};
+
 const FLAGS = ['--max-semi-space-size=16'];
 
-if (FLAGS.every((flag) => process.execArgv.includes(flag)) || process.env.LOKET_NODE_FLAGS === 'off') {
-  await import('./serve.ts');
-} else {
+if (process.execve && !FLAGS.every((flag) => process.execArgv.includes(flag)) && process.env.LOKET_NODE_FLAGS !== 'off') {
   process.execve(process.execPath, [process.execPath, ...FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env);
+} else {
+  await import('./serve.ts');
 }
