@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { closeDb, getDb } from '../src/server/db/client.ts';
 import { prepareDatabase } from '../src/server/boot.ts';
 import { withPageCache } from '../src/server/http/page-cache.ts';
+import { withLiveStreams } from '../src/server/http/live-streams.ts';
 import { withStaticAssets } from '../src/server/http/static-assets.ts';
 import { readKbVersion } from '../src/server/kb/snapshot.ts';
 import { startAutoCloseJob } from '../src/server/tickets/workflow.ts';
@@ -36,10 +37,12 @@ try {
 const stopAutoClose = startAutoCloseJob(db);
 
 const { handler } = (await import(entry.href)) as { handler: (req: unknown, res: unknown) => void };
-// Fast paths in front of Astro: hashed client assets from memory, then cached KB pages.
+// Fast paths in front of Astro: hashed client assets from memory, live streams, cached KB pages.
 const app = handler as Parameters<typeof withPageCache>[0];
 const pages = withPageCache(app, { readVersion: () => readKbVersion(db) });
-const server = createServer(withStaticAssets(pages, fileURLToPath(new URL('../dist/client', import.meta.url))));
+// T3: the two live-stream URLs are written straight to the socket (same rules as the endpoints).
+const live = withLiveStreams(pages, db);
+const server = createServer(withStaticAssets(live, fileURLToPath(new URL('../dist/client', import.meta.url))));
 server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => {
   const address = server.address();

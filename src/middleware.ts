@@ -1,5 +1,6 @@
 // A `sequence` of small steps: locale, origin check, session, mandatory 2FA (A9), security headers.
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { DEFAULT_REFERRER_POLICY, SECURITY_HEADERS } from './server/http/security-headers.ts';
 import { t } from './i18n/index.ts';
 import { isLocale, negotiateLocale } from './i18n/locales.ts';
 import { isSecureOrigin, publicOrigin } from './server/config.ts';
@@ -76,11 +77,8 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
   const response = await next();
   const h = response.headers;
   try {
-    h.set('X-Content-Type-Options', 'nosniff');
-    h.set('X-Frame-Options', 'DENY');
-    if (!h.has('Referrer-Policy')) h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-    h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
-    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) h.set(name, value);
+    if (!h.has('Referrer-Policy')) h.set('Referrer-Policy', DEFAULT_REFERRER_POLICY);
     if (h.get('Content-Type') === 'text/html') h.set('Content-Type', 'text/html; charset=utf-8');
   } catch {
     // Response.redirect() headers are immutable; redirects carry no content to protect.

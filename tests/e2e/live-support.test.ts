@@ -89,8 +89,15 @@ describe('T1–T4 / S1–S2: a customer and an agent, live', () => {
 
     // The internal note stays with staff: not live, not after a reload.
     await waitForHydration(agentPage);
-    await agentPage.getByLabel('Internal note (staff only)').check();
-    await agentPage.getByLabel('Message', { exact: true }).fill('Phone clock is 3 minutes off, known issue.');
+    // The form is ready only when both the mode and the text hold (a page still hydrating may reset them).
+    const noteText = 'Phone clock is 3 minutes off, known issue.';
+    await expect
+      .poll(async () => {
+        await agentPage.getByLabel('Internal note (staff only)').check();
+        if ((await agentPage.getByLabel('Message', { exact: true }).inputValue()) !== noteText) await agentPage.getByLabel('Message', { exact: true }).fill(noteText);
+        return (await agentPage.getByLabel('Internal note (staff only)').isChecked()) && (await agentPage.getByLabel('Message', { exact: true }).inputValue()) === noteText;
+      }, POLL)
+      .toBe(true);
     await agentPage.getByRole('button', { name: 'Send' }).click();
     await agentPage.waitForURL(`**/staff/tickets/${number}?done=noted`);
     await axeClean(agentPage, 'agent ticket');

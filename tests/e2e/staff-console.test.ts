@@ -88,8 +88,15 @@ describe('S1 / S2: the console live in Chromium', () => {
     await waitForHydration(a);
     await expect.poll(() => b.locator('[data-conversation]').textContent(), POLL).toContain('authenticator app again.');
 
-    await a.getByLabel('Internal note (staff only)').check();
-    await a.getByLabel('Message', { exact: true }).fill('Checked the log: clock drift on their phone.');
+    // The form is ready only when both the mode and the text hold (a page still hydrating may reset them).
+    const noteText = 'Checked the log: clock drift on their phone.';
+    await expect
+      .poll(async () => {
+        await a.getByLabel('Internal note (staff only)').check();
+        if ((await a.getByLabel('Message', { exact: true }).inputValue()) !== noteText) await a.getByLabel('Message', { exact: true }).fill(noteText);
+        return (await a.getByLabel('Internal note (staff only)').isChecked()) && (await a.getByLabel('Message', { exact: true }).inputValue()) === noteText;
+      }, POLL)
+      .toBe(true);
     await a.getByRole('button', { name: 'Send' }).click();
     await a.waitForURL(`**/staff/tickets/${ticket.number}?done=noted`);
     const note = a.locator('[data-internal="true"]');

@@ -85,6 +85,25 @@ describe('T2 / T3 / S1–S5: who gets what', () => {
     expect(wrong).toEqual([]);
   });
 
+  test('T3: a live stream answers as an event stream with the security headers, whoever serves it', async () => {
+    for (const [actor, path] of [
+      [actors.customerA, `/api/tickets/${ticket.id}/events`],
+      [actors.agent, '/api/staff/events'],
+    ] as const) {
+      const controller = new AbortController();
+      const cookie = [...actor.device.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const res = await fetch(server.origin + path, { headers: { Cookie: cookie }, signal: controller.signal });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      const first = new TextDecoder().decode((await res.body!.getReader().read()).value);
+      expect(first).toMatch(/^retry: 2000\n\n/);
+      controller.abort();
+    }
+  });
+
   test('S2: the internal note is in no page a customer can open, and in the staff console', async () => {
     for (const name of ['customerA', 'customerB'] as const) {
       for (const path of [`/en/support/tickets/${ticket.number}`, '/en/support/tickets', `/staff/tickets/${ticket.number}`]) {

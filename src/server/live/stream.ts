@@ -62,7 +62,19 @@ export const SSE_HEADERS = {
   Connection: 'keep-alive',
 } as const;
 
-export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retryMs = 2_000, hello, onClose, pollMs = 0 }: LiveStreamOptions): ReadableStream<Uint8Array> {
+/** Where a live stream's bytes go: a web stream's controller, or a Node response directly. */
+export interface LiveSink {
+  /** May throw when the other side is gone; the stream then stops. */
+  enqueue(bytes: Uint8Array): void;
+  close(): void;
+}
+
+/**
+ * Runs a live stream into `sink` until it is stopped (the returned function), aborted through
+ * `signal`, or fails. The web-stream adapter below serves the Astro endpoints; scripts/serve.ts
+ * writes straight to the socket (the fan-out fast path).
+ */
+export function runLiveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retryMs = 2_000, hello, onClose, pollMs = 0 }: LiveStreamOptions, sink: LiveSink): () => void {
   let last = lastSeq;
   let closed = false;
   let unsubscribe: (() => void) | undefined;
@@ -83,12 +95,12 @@ export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retr
     onClose?.();
   };
 
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
+  {
+    {
       const send = (bytes: Uint8Array) => {
         if (closed) return;
         try {
-          controller.enqueue(bytes);
+          sink.enqueue(bytes);
         } catch {
           stop();
         }
@@ -111,7 +123,7 @@ export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retr
           console.error(`loket: a live stream failed: ${(error as Error).message}`);
           write(`event: error\ndata: null\n\n`);
           try {
-            controller.close();
+            sink.close();
           } catch {
             /* already closed */
           }
@@ -120,8 +132,8 @@ export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retr
       };
       if (signal?.aborted) {
         stop();
-        controller.close();
-        return;
+        sink.close();
+        return stop;
       }
       signal?.addEventListener('abort', stop);
       write(`retry: ${retryMs}\n\n`);
@@ -161,9 +173,20 @@ export function liveStream({ source, lastSeq, signal, heartbeatMs = 15_000, retr
         poll = setInterval(() => enqueue(catchUp), pollMs);
         poll.unref?.();
       }
+    }
+  }
+  return stop;
+}
+
+/** The live stream as a web ReadableStream (an endpoint's Response body). */
+export function liveStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
+  let stop: (() => void) | undefined;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stop = runLiveStream(options, { enqueue: (bytes) => controller.enqueue(bytes), close: () => controller.close() });
     },
     cancel() {
-      stop();
+      stop?.();
     },
   });
 }
