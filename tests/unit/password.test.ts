@@ -179,7 +179,8 @@ describe('A21: argon2id hashing', () => {
       await f();
       return performance.now() - t0;
     };
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    // The fastest of several runs is the least disturbed by other work on the machine (CI, parallel files).
+    const fastest = (xs: number[]) => Math.min(...xs);
     await verifyPassword(stored, 'warm-up');
     await dummyVerify('warm-up');
     const real: number[] = [];
@@ -189,8 +190,8 @@ describe('A21: argon2id hashing', () => {
       real.push(await time(() => verifyPassword(stored, 'Wrong-Horse-' + i)));
       dummy.push(await time(() => dummyVerify('Wrong-Horse-' + i)));
     }
-    const ratio = median(dummy) / median(real);
-    expect(ratio, `dummy ${median(dummy).toFixed(1)} ms / real ${median(real).toFixed(1)} ms`).toBeGreaterThan(0.5);
+    const ratio = fastest(dummy) / fastest(real);
+    expect(ratio, `dummy ${fastest(dummy).toFixed(1)} ms / real ${fastest(real).toFixed(1)} ms`).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
     await expect(dummyVerify('Correct-Horse-9')).resolves.toBe(false);
     await expect(dummyVerify(undefined as unknown as string)).resolves.toBe(false);
