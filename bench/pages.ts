@@ -12,76 +12,25 @@
 // Prints a JSON summary and writes bench/out/pages.json.
 import autocannon from 'autocannon';
 import type { Result } from 'autocannon';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ROOT, startProcess, stopProcess } from './live.ts';
 import { gitState, loadAverage, machine, round } from './util.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const ENTRY_PATH = '/en/account-security/password-requirements';
 const CONNECTIONS = 50;
 const WARMUP_S = 2;
 const DURATION_S = 10;
-const START_TIMEOUT_MS = 60_000;
 const MAX_JS_FILES = 200;
 const TARGET = { ratio: 0.5, jsGzipBytes: 20 * 1024 };
 
 const loadAtStart = await loadAverage();
-const children = new Set<ChildProcess>();
 const dir = mkdtempSync(join(tmpdir(), 'loket-bench-pages-'));
-
-function cleanup(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
-process.on('SIGINT', () => process.exit(130));
-process.on('SIGTERM', () => process.exit(143));
-
-// ------------------------------------------------------------------------------------ servers
-
-interface Running {
-  origin: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-function startProcess(label: string, args: string[], env: NodeJS.ProcessEnv): Promise<Running> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label} did not start in ${START_TIMEOUT_MS / 1000} s:\n${out}`)), START_TIMEOUT_MS);
-    const onData = () => {
-      const m = /Server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      resolvePromise({ origin: m[1]!, child, output: () => out });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${label} exited (${code ?? signal}) before listening:\n${out}`));
-    });
-  });
-}
-
-async function stopProcess(running: Running): Promise<void> {
-  const { child } = running;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-  children.delete(child);
-}
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 // ---------------------------------------------------------------------------------- load test
 
