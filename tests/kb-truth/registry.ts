@@ -4,32 +4,8 @@
 // `pending` with the rule that is missing — tests/unit/kb-truth.test.ts fails for any entry that
 // is in neither list, and for any named test that does not exist.
 
-import type { TestRef } from '../helpers/test-refs.ts';
+import { AUTH, CLAIMS, RESET, PASSWORD, SESSION, VERIFY, E2E, SETTINGS, DEVICE, EMAIL_CHANGE, API_KEYS, API_KEYS_UNIT, CHECKLIST, PASTE, STAFF, STATE, TWO_FACTOR, TWO_FACTOR_UNIT, MANDATORY, TWO_FACTOR_E2E, SUPPORT, UNUSUAL, SECURITY_LOG, CUSTOMER_TICKETS, type TestRef } from '../helpers/test-refs.ts';
 
-const AUTH = 'tests/integration/auth.test.ts';
-const CLAIMS = 'tests/integration/account-claims.test.ts';
-const RESET = 'tests/integration/password-reset.test.ts';
-const PASSWORD = 'tests/unit/password.test.ts';
-const SESSION = 'tests/unit/auth-session.test.ts';
-const VERIFY = 'tests/unit/email-verification.test.ts';
-const E2E = 'tests/e2e/accounts.test.ts';
-const SETTINGS = 'tests/integration/account-settings.test.ts';
-const DEVICE = 'tests/integration/new-device.test.ts';
-const EMAIL_CHANGE = 'tests/integration/email-change.test.ts';
-const API_KEYS = 'tests/integration/api-keys.test.ts';
-const API_KEYS_UNIT = 'tests/unit/api-keys.test.ts';
-const CHECKLIST = 'tests/integration/security-checklist.test.ts';
-const PASTE = 'tests/e2e/password-fields.test.ts';
-const STAFF = 'tests/unit/staff-actions.test.ts';
-const STATE = 'tests/integration/account-state.test.ts';
-const TWO_FACTOR = 'tests/integration/two-factor.test.ts';
-const TWO_FACTOR_UNIT = 'tests/unit/two-factor.test.ts';
-const MANDATORY = 'tests/integration/two-factor-mandatory.test.ts';
-const TWO_FACTOR_E2E = 'tests/e2e/two-factor.test.ts';
-const SUPPORT = 'tests/integration/support.test.ts';
-const UNUSUAL = 'tests/unit/unusual-activity.test.ts';
-const SECURITY_LOG = 'tests/integration/security-log.test.ts';
-const CUSTOMER_TICKETS = 'tests/integration/customer-tickets.test.ts';
 
 export const proven: Record<string, TestRef[]> = {
   'unverified-account-limits': [

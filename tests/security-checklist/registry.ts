@@ -2,27 +2,8 @@
 // tests that prove it (file + exact title); an item not (fully) built yet is listed under
 // `pending` with what is missing. tests/unit/security-checklist.test.ts fails for an item in
 // neither list and for a named test that does not exist.
-import type { TestRef } from '../helpers/test-refs.ts';
+import { AUTH, CLAIMS, RESET, PASSWORD, SESSION, VERIFY, SETTINGS, DEVICE, EMAIL_CHANGE, API_KEYS, API_KEYS_UNIT, CHECKLIST, PASTE, STAFF, STATE, TWO_FACTOR, TWO_FACTOR_UNIT, MANDATORY, FEEDBACK, type TestRef } from '../helpers/test-refs.ts';
 
-const AUTH = 'tests/integration/auth.test.ts';
-const CLAIMS = 'tests/integration/account-claims.test.ts';
-const RESET = 'tests/integration/password-reset.test.ts';
-const PASSWORD = 'tests/unit/password.test.ts';
-const SESSION = 'tests/unit/auth-session.test.ts';
-const VERIFY = 'tests/unit/email-verification.test.ts';
-const SETTINGS = 'tests/integration/account-settings.test.ts';
-const DEVICE = 'tests/integration/new-device.test.ts';
-const EMAIL_CHANGE = 'tests/integration/email-change.test.ts';
-const API_KEYS = 'tests/integration/api-keys.test.ts';
-const API_KEYS_UNIT = 'tests/unit/api-keys.test.ts';
-const CHECKLIST = 'tests/integration/security-checklist.test.ts';
-const PASTE = 'tests/e2e/password-fields.test.ts';
-const FEEDBACK = 'tests/integration/feedback.test.ts';
-const TWO_FACTOR = 'tests/integration/two-factor.test.ts';
-const TWO_FACTOR_UNIT = 'tests/unit/two-factor.test.ts';
-const MANDATORY = 'tests/integration/two-factor-mandatory.test.ts';
-const STAFF = 'tests/unit/staff-actions.test.ts';
-const STATE = 'tests/integration/account-state.test.ts';
 
 export const CHECKLIST_ITEMS = 44;
 
