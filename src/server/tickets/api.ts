@@ -71,7 +71,13 @@ export async function ownTicket(db: Db, customer: ApiCustomer, raw: string | und
 export async function readJsonObject(request: Request): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; response: Response }> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') return { ok: false, response: apiError(415, 'unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.') };
-  const tooLarge = () => ({ ok: false as const, response: apiError(413, 'payload_too_large', `The request body is larger than ${API_BODY_MAX_BYTES} bytes.`) });
+  // The rest of a refused body is never read, so the connection cannot carry another request:
+  // `Connection: close` tells Node to close it and the client not to reuse it (else the next
+  // request on it would wait behind the unread bytes forever).
+  const tooLarge = () => ({
+    ok: false as const,
+    response: apiError(413, 'payload_too_large', `The request body is larger than ${API_BODY_MAX_BYTES} bytes.`, { Connection: 'close' }),
+  });
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > API_BODY_MAX_BYTES) return tooLarge();
   // Counted while reading: the declared length is not trusted (chunked bodies have none).
