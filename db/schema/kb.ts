@@ -33,6 +33,10 @@ export const kbEntries = sqliteTable(
     slug: text('slug').notNull().unique(),
     areaId: integer('area_id').notNull().references(() => kbAreas.id),
     position: integer('position').notNull().default(0),
+    /** E2: the language the others are translated from; a change to it makes them outdated. */
+    sourceLang: text('source_lang').notNull().default('nl'),
+    /** E1: bumped by every editor write to the entry; a save names the one it started from (conflict check). */
+    editRevision: integer('edit_revision').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
   },
@@ -54,8 +58,43 @@ export const kbEntryTranslations = sqliteTable(
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
     version: integer('version').notNull().default(1),
     publishedAt: integer('published_at').notNull().default(now),
+    /**
+     * E2: the published version of the source language this text was written against. The source
+     * language's own row carries its own version; a translation with a lower number is outdated.
+     */
+    sourceVersion: integer('source_version'),
   },
   (t) => [primaryKey({ columns: [t.entryId, t.lang] })],
+);
+
+/** E1: the unpublished working text of an entry in one language (at most one per language). */
+export const kbEntryDrafts = sqliteTable(
+  'kb_entry_drafts',
+  {
+    entryId: integer('entry_id').notNull().references(() => kbEntries.id, { onDelete: 'cascade' }),
+    lang: text('lang').notNull(),
+    question: text('question').notNull(),
+    answerMd: text('answer_md').notNull(),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The user who saved it last (null once that account is deleted). */
+    updatedBy: text('updated_by'),
+    updatedAt: integer('updated_at').notNull().default(now),
+    /** E5: the ticket it was drafted from, if any. */
+    ticketId: text('ticket_id'),
+  },
+  (t) => [primaryKey({ columns: [t.entryId, t.lang] })],
+);
+
+/** E1: an old slug keeps working after a rename: `kind` 'entry' or 'area', pointing at the row's id. */
+export const kbSlugRedirects = sqliteTable(
+  'kb_slug_redirects',
+  {
+    kind: text('kind', { enum: ['entry', 'area'] }).notNull(),
+    oldSlug: text('old_slug').notNull(),
+    targetId: integer('target_id').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.oldSlug] })],
 );
 
 /** Every published version of a translation (E1: kept, restorable). */
@@ -69,8 +108,13 @@ export const kbEntryRevisions = sqliteTable(
     question: text('question').notNull(),
     answerMd: text('answer_md').notNull(),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
-    /** Who published it: `import` for the content/ importer, later a user id. */
+    /** Who published it: `import` for the content/ importer, else the editor's user id. */
     author: text('author').notNull(),
+    /** E1: `publish`, `restore` (then `restoredFrom` names the version brought back) or `import`. */
+    action: text('action').notNull().default('publish'),
+    restoredFrom: integer('restored_from'),
+    /** E2: as on kb_entry_translations, at the time of this version. */
+    sourceVersion: integer('source_version'),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('kb_entry_revisions_version').on(t.entryId, t.lang, t.version)],
