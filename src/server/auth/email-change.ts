@@ -15,6 +15,7 @@ import { isValidEmail, maskEmail, normalizeEmail } from './email.ts';
 import { confirmCurrentPassword } from './confirm-password.ts';
 import { consume, LIMITS } from './rate-limit.ts';
 import { isRecentlyReauthenticated } from './sudo.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 
 export const EMAIL_CHANGE_LINK_TTL_MS = MAIL_DEFAULTS.emailChangeHours * 60 * 60_000;
 
@@ -161,11 +162,4 @@ async function deliver(send: () => Promise<unknown>): Promise<void> {
     if (!(error instanceof MailDeliveryError)) throw error;
     console.error(`loket: ${error.kind} email failed (outbox #${error.outboxId})`);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (String(e.code ?? '').startsWith('SQLITE_CONSTRAINT') || /UNIQUE constraint failed/i.test(String(e.message ?? ''))) return true;
-  }
-  return false;
 }

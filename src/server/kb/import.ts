@@ -29,6 +29,8 @@ export interface ImportReport {
 }
 
 const nowMs = sql`(unixepoch('subsec') * 1000)`;
+/** E2: entries created by the import are written in Dutch first (the schema's default). */
+const DEFAULT_SOURCE_LANG = 'nl';
 const sameTags = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 
 export async function importContentDir(db: Db, root: string): Promise<ImportReport> {
@@ -123,13 +125,22 @@ export async function importContent(db: Db, content: ContentSet): Promise<Import
     }
   }
 
-  for (const e of content.entries) {
+  // E2: each entry's source language is written first, so a translation written in the same
+  // import records the source version it now matches.
+  const sourceLangOf = (slug: string) => entryBySlug.get(slug)?.sourceLang ?? DEFAULT_SOURCE_LANG;
+  const ordered = [...content.entries].sort((a, b) => Number(b.lang === sourceLangOf(b.slug)) - Number(a.lang === sourceLangOf(a.slug)));
+  const changedEntries = new Set<string>();
+  for (const e of ordered) {
     const existing = tr.get(`${e.slug}/${e.lang}`);
     if (existing && existing.question === e.question && existing.answerMd === e.answer && sameTags(existing.tags, e.tags)) {
       report.unchanged++;
       continue;
     }
     const version = (existing?.version ?? 0) + 1;
+    const sourceVersion =
+      e.lang === sourceLangOf(e.slug)
+        ? sql`${version}`
+        : sql`(SELECT t.version FROM kb_entry_translations t JOIN kb_entries k ON k.id = t.entry_id WHERE k.slug = ${e.slug} AND t.lang = k.source_lang)`;
     const values = {
       question: e.question,
       answerMd: e.answer,
@@ -137,7 +148,9 @@ export async function importContent(db: Db, content: ContentSet): Promise<Import
       answerText: markdownToText(e.answer),
       tags: e.tags,
       version,
+      sourceVersion,
     };
+    changedEntries.add(e.slug);
     statements.push(
       db
         .insert(kbEntryTranslations)
@@ -154,12 +167,16 @@ export async function importContent(db: Db, content: ContentSet): Promise<Import
         answerMd: e.answer,
         tags: e.tags,
         author: 'import',
+        action: 'import',
+        sourceVersion,
       }),
     );
     if (existing) report.translationsUpdated++;
     else report.translationsCreated++;
   }
 
+  // E1: an editor with the entry open is told it changed underneath (see editor/entries.ts).
+  for (const slug of changedEntries) statements.push(db.update(kbEntries).set({ editRevision: sql`${kbEntries.editRevision} + 1` }).where(sql`${kbEntries.slug} = ${slug}`));
   if (statements.length > 0) {
     statements.push(bumpKbVersion(db));
     // One batch: the import lands whole or not at all, and never holds a transaction across awaits.
