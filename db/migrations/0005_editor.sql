@@ -21,6 +21,8 @@ CREATE TABLE `kb_slug_redirects` (
 --> statement-breakpoint
 ALTER TABLE `kb_entries` ADD `source_lang` text DEFAULT 'nl' NOT NULL;--> statement-breakpoint
 ALTER TABLE `kb_entries` ADD `edit_revision` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `kb_entries` ADD `from_ticket_id` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `kb_entries_from_ticket` ON `kb_entries` (`from_ticket_id`);--> statement-breakpoint
 ALTER TABLE `kb_entry_revisions` ADD `action` text DEFAULT 'publish' NOT NULL;--> statement-breakpoint
 ALTER TABLE `kb_entry_revisions` ADD `restored_from` integer;--> statement-breakpoint
 ALTER TABLE `kb_entry_revisions` ADD `source_version` integer;--> statement-breakpoint

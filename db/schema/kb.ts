@@ -37,10 +37,12 @@ export const kbEntries = sqliteTable(
     sourceLang: text('source_lang').notNull().default('nl'),
     /** E1: bumped by every editor write to the entry; a save names the one it started from (conflict check). */
     editRevision: integer('edit_revision').notNull().default(0),
+    /** E5: the ticket this entry was drafted from (one entry per ticket). */
+    fromTicketId: text('from_ticket_id'),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
   },
-  (t) => [index('kb_entries_area').on(t.areaId, t.position)],
+  (t) => [index('kb_entries_area').on(t.areaId, t.position), uniqueIndex('kb_entries_from_ticket').on(t.fromTicketId)],
 );
 
 /** The published text of an entry in one language. */

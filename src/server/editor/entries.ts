@@ -413,13 +413,13 @@ export async function createEntry(
 /** Inserts the entry row and its first draft in one batch (used by createEntry and the E5 ticket draft). */
 export async function insertEntry(
   db: Db,
-  input: { areaId: number; slug: string; sourceLang: Locale; draft: EntryText & { updatedBy: string | null; ticketId: string | null } },
+  input: { areaId: number; slug: string; sourceLang: Locale; fromTicketId?: string; draft: EntryText & { updatedBy: string | null; ticketId: string | null } },
 ): Promise<{ ok: true; id: number; slug: string } | Extract<WriteFailure, { reason: 'invalid' }>> {
   const position = await nextPosition(db, input.areaId);
   const { draft } = input;
   try {
     const [inserted] = await db.batch([
-      db.insert(kbEntries).values({ slug: input.slug, areaId: input.areaId, position, sourceLang: input.sourceLang }).returning({ id: kbEntries.id }),
+      db.insert(kbEntries).values({ slug: input.slug, areaId: input.areaId, position, sourceLang: input.sourceLang, fromTicketId: input.fromTicketId ?? null }).returning({ id: kbEntries.id }),
       db.insert(kbEntryDrafts).values({
         entryId: sql`(SELECT id FROM kb_entries WHERE slug = ${input.slug})`,
         lang: input.sourceLang,
@@ -449,7 +449,7 @@ export interface EntrySummary {
   question: string;
   langs: Record<Locale, { status: TranslationStatus; hasDraft: boolean; version: number | null; publishedAt: number | null }>;
   isPublic: boolean;
-  /** E5: the ticket a draft was made from. */
+  /** E5: the id of the ticket the entry was drafted from. */
   fromTicket: string | null;
   updatedAt: number;
 }
@@ -477,7 +477,7 @@ export async function listEntrySummaries(db: Db, lang: Locale, filter: { areaId?
     ).then((r) => r.flat()),
     Promise.all(
       chunks(ids).map((part) =>
-        db.select({ entryId: kbEntryDrafts.entryId, lang: kbEntryDrafts.lang, question: kbEntryDrafts.question, ticketId: kbEntryDrafts.ticketId }).from(kbEntryDrafts).where(inArray(kbEntryDrafts.entryId, part)),
+        db.select({ entryId: kbEntryDrafts.entryId, lang: kbEntryDrafts.lang, question: kbEntryDrafts.question }).from(kbEntryDrafts).where(inArray(kbEntryDrafts.entryId, part)),
       ),
     ).then((r) => r.flat()),
   ]);
@@ -489,17 +489,15 @@ export async function listEntrySummaries(db: Db, lang: Locale, filter: { areaId?
     const source = pubBy.get(key(e.id, sourceLang)) ?? null;
     const langs = {} as EntrySummary['langs'];
     let isPublic = false;
-    let fromTicket: string | null = null;
     for (const l of locales) {
       const p = pubBy.get(key(e.id, l)) ?? null;
       const d = draftBy.get(key(e.id, l));
       if (p) isPublic = true;
-      if (d?.ticketId) fromTicket = d.ticketId;
       langs[l] = { status: translationStatus(l, sourceLang, p, source), hasDraft: !!d, version: p?.version ?? null, publishedAt: p?.publishedAt ?? null };
     }
     const textOf = (l: Locale) => pubBy.get(key(e.id, l))?.question ?? draftBy.get(key(e.id, l))?.question;
     const question = textOf(lang) ?? textOf(sourceLang) ?? locales.map(textOf).find(Boolean) ?? e.slug;
-    return { id: e.id, slug: e.slug, areaId: e.areaId, position: e.position, sourceLang, question, langs, isPublic, fromTicket, updatedAt: e.updatedAt };
+    return { id: e.id, slug: e.slug, areaId: e.areaId, position: e.position, sourceLang, question, langs, isPublic, fromTicket: e.fromTicketId, updatedAt: e.updatedAt };
   });
 }
 

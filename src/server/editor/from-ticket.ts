@@ -3,8 +3,8 @@
 // the customer was given (never an internal note) as the answer. It is a draft only — no
 // published text, so no page, no search hit — until an editor has cleaned it of personal data
 // and published it. Asking twice for the same ticket opens the same draft.
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
-import { kbAreas, kbEntries, kbEntryDrafts, type Role } from '../../../db/schema/index.ts';
+import { asc, eq } from 'drizzle-orm';
+import { kbAreas, kbEntries, type Role } from '../../../db/schema/index.ts';
 import { isLocale, type Locale } from '../../i18n/locales.ts';
 import type { Db } from '../db/client.ts';
 import { isAgent } from '../tickets/access.ts';
@@ -28,16 +28,17 @@ function questionFrom(subject: string): string {
   return `${(space > 80 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/** The slug of the entry drafted from this ticket, if there is one — a draft still, or published since (E5). */
+export async function draftOfTicket(db: Db, ticketId: string): Promise<string | null> {
+  const [row] = await db.select({ slug: kbEntries.slug }).from(kbEntries).where(eq(kbEntries.fromTicketId, ticketId)).limit(1);
+  return row?.slug ?? null;
+}
+
 export async function draftFromTicket(db: Db, user: { id: string; role: Role }, ticket: Ticket, attempt = 0): Promise<DraftFromTicketResult> {
   if (!isAgent(user) && !isEditor(user)) return { ok: false, reason: 'forbidden' };
   if (!DRAFTABLE_STATUSES.includes(ticket.status)) return { ok: false, reason: 'not-resolved' };
-  const [existing] = await db
-    .select({ slug: kbEntries.slug })
-    .from(kbEntryDrafts)
-    .innerJoin(kbEntries, eq(kbEntries.id, kbEntryDrafts.entryId))
-    .where(and(isNotNull(kbEntryDrafts.ticketId), eq(kbEntryDrafts.ticketId, ticket.id)))
-    .limit(1);
-  if (existing) return { ok: true, slug: existing.slug, created: false };
+  const existing = await draftOfTicket(db, ticket.id);
+  if (existing) return { ok: true, slug: existing, created: false };
   const answers = (await messagesOf(db, ticket.id, { includeInternal: false })).filter((m) => m.authorKind === 'agent' && !m.internal).map((m) => m.body.trim());
   if (answers.length === 0) return { ok: false, reason: 'no-answer' };
   const [area] = ticket.areaSlug
@@ -52,10 +53,11 @@ export async function draftFromTicket(db: Db, user: { id: string; role: Role }, 
     areaId: fallbackArea.id,
     slug,
     sourceLang: lang,
+    fromTicketId: ticket.id,
     // Tags are the editor's choice: the draft cannot be published until at least one is picked.
     draft: { question, answerMd: answers.join('\n\n').slice(0, ANSWER_MAX_LENGTH), tags: [], updatedBy: user.id, ticketId: ticket.id },
   });
-  // The slug was taken a moment ago (another draft): try the next free one.
+  // The slug was taken a moment ago, or another agent drafted this ticket at the same time.
   if (!result.ok) {
     if (attempt < 3) return draftFromTicket(db, user, ticket, attempt + 1);
     throw new Error(`no free slug for a draft from ticket #${ticket.number}`);

@@ -1,10 +1,11 @@
 // S2 / S4: what a posted form on a ticket's console page does — claim or assign, reply, internal
-// note, status, and the account actions on the ticket's customer (each with a required reason,
+// note, status, a draft knowledge-base entry from a resolved ticket (E5), and the account actions on the ticket's customer (each with a required reason,
 // through the auth module's staff actions). One result type: done (a key for the page's message)
 // or refused (an HTTP status and a key for the localized error). A refusal writes nothing.
 import { liftSuspension, endAllSessions, deleteAccount, resetTwoFactor, suspendAccount, unlockAccount, type StaffActor, type StaffActionResult } from '../auth/staff-actions.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Db } from '../db/client.ts';
+import { draftFromTicket } from '../editor/from-ticket.ts';
 import { assignTicket, replyAsAgent, setTicketStatus } from './workflow.ts';
 import type { Ticket } from './tickets.ts';
 
@@ -70,6 +71,12 @@ export async function runTicketAction(
       const r = await perform[form.accountAction](db, actor, customerId, form.reason);
       if (!r.ok) return { ok: false, status: refusalStatus(r.reason), error: `refusal.${r.reason}`, vars: 'max' in r ? { max: r.max } : undefined, field: r.reason.startsWith('reason-') ? 'reason' : undefined };
       return { ok: true, done: `account.${form.accountAction}`, ticketGone: form.accountAction === 'delete' };
+    }
+    case 'draft-entry': {
+      // E5: a draft entry for the editors, from this resolved ticket; never public until published.
+      const r = await draftFromTicket(db, me, ticket);
+      if (!r.ok) return { ok: false, status: r.reason === 'forbidden' ? 403 : 409, error: `draft.${r.reason}` };
+      return { ok: true, done: r.created ? 'draft-entry' : 'draft-entry-exists' };
     }
     default:
       return { ok: false, status: 400, error: 'unknown-action' };
