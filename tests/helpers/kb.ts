@@ -24,6 +24,13 @@ export async function tempDb(): Promise<{ db: Db; dir: string; url: string; clos
   };
 }
 
+/** A new folder under the system temp dir, removed by the caller's cleanups after the test. */
+export function tempFolder(prefix: string, cleanups: Array<() => void>): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 export async function starterKb() {
   const handle = await tempDb();
   await importContentDir(handle.db, CONTENT_ROOT);

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { openDatabase, type Db } from '../../src/server/db/client.ts';
 
 export interface RunningServer {
   origin: string;
@@ -72,4 +74,21 @@ export async function startServer(env: Record<string, string> = {}, { script = '
       if (!keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that start the server and open a handle on its database file,
+ * for tests that change data behind the server's back; read `.server` and `.db` inside tests.
+ */
+export function serverWithDatabase(env: Record<string, string> = {}): { server: RunningServer; db: Db } {
+  const live = {} as { server: RunningServer; db: Db };
+  beforeAll(async () => {
+    live.server = await startServer(env);
+    live.db = await openDatabase({ url: live.server.dbUrl });
+  });
+  afterAll(async () => {
+    live.db?.$client.close();
+    await live.server?.stop();
+  });
+  return live;
 }

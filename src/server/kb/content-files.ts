@@ -2,7 +2,7 @@
 // YAML front matter + Markdown. Every file is validated here before anything is written.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { Document, isSeq, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { isLocale, locales, type Locale } from '../../i18n/locales.ts';
 import { isSlug } from '../../lib/slug.ts';
@@ -50,8 +50,8 @@ export interface ContentSet {
 
 export class ContentError extends Error {
   readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`content/ has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
+  constructor(problems: string[], subject = 'content/') {
+    super(`${subject} has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
     this.problems = problems;
   }
 }
@@ -132,9 +132,9 @@ export function areaFileText(area: AreaFrontMatter): string {
 }
 
 export function entryFileText(entry: EntryFrontMatter & { answer: string }): string {
-  const front = stringifyYaml(
-    { question: entry.question, tags: entry.tags, order: entry.order },
-    { lineWidth: 0, flowCollectionPadding: false, collectionStyle: 'flow' },
-  );
-  return `---\n${front}---\n${entry.answer.trim()}\n`;
+  // A block map with the tags as one flow list (`tags: [password, 2fa]`): the form content/ is written in.
+  const front = new Document({ question: entry.question, tags: entry.tags, order: entry.order });
+  const tags = front.get('tags', true);
+  if (isSeq(tags)) tags.flow = true;
+  return `---\n${front.toString({ lineWidth: 0, flowCollectionPadding: false })}---\n${entry.answer.trim()}\n`;
 }

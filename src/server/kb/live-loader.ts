@@ -1,9 +1,11 @@
 // E3: pages read the knowledge base through Astro live collections backed by the database,
 // so a publish is visible on the next request — no rebuild, no restart.
+// E1: one entry or area is also found by an old slug it was renamed from; its data carries the
+// current slug, so the page sees the difference and redirects to the one current URL.
 import type { LiveLoader } from 'astro/loaders';
 import { isLocale, type Locale } from '../../i18n/locales.ts';
 import { getDb } from '../db/client.ts';
-import { getKb, type LocalizedArea, type LocalizedEntry } from './snapshot.ts';
+import { getKb, type Area, type KbSnapshot, type LocalizedArea, type LocalizedEntry } from './snapshot.ts';
 
 export interface EntryFilter {
   lang: Locale;
@@ -44,7 +46,7 @@ export function kbEntriesLoader(): LiveLoader<LocalizedEntry, EntryFilter, Entri
     async loadEntry({ filter }) {
       if (!isLocale(filter.lang)) return { error: new KbLoaderError('a locale filter is required') };
       const kb = await getKb(await getDb());
-      const entry = kb.entry(filter.slug);
+      const entry = kb.entryBySlugOrOld(filter.slug);
       const data = entry && kb.localizeEntry(entry, filter.lang);
       if (!data) return undefined;
       return { id: `${filter.lang}/${data.slug}`, data, rendered: { html: data.answerHtml }, cacheHint: { tags: [`kb:${kb.version}`] } };
@@ -53,23 +55,23 @@ export function kbEntriesLoader(): LiveLoader<LocalizedEntry, EntryFilter, Entri
 }
 
 export function kbAreasLoader(): LiveLoader<AreaData, AreaFilter, AreasFilter, KbLoaderError> {
-  const toData = (kb: Awaited<ReturnType<typeof getKb>>, lang: Locale) =>
-    kb.areas.flatMap((area) => {
-      const text = kb.localizeArea(area, lang);
-      const entryCount = kb.entriesOf(area).length;
-      return text ? [{ id: `${lang}/${area.slug}`, data: { ...text, position: area.position, entryCount } }] : [];
-    });
+  const toData = (kb: KbSnapshot, area: Area, lang: Locale) => {
+    const text = kb.localizeArea(area, lang);
+    return text && { id: `${lang}/${area.slug}`, data: { ...text, position: area.position, entryCount: kb.entriesOf(area).length } };
+  };
   return {
     name: 'loket-kb-areas',
     async loadCollection({ filter }) {
       if (!filter || !isLocale(filter.lang)) return { error: new KbLoaderError('a locale filter is required') };
       const kb = await getKb(await getDb());
-      return { entries: toData(kb, filter.lang), cacheHint: { tags: [`kb:${kb.version}`] } };
+      const entries = kb.areas.map((area) => toData(kb, area, filter.lang)).filter((a) => a !== undefined);
+      return { entries, cacheHint: { tags: [`kb:${kb.version}`] } };
     },
     async loadEntry({ filter }) {
       if (!isLocale(filter.lang)) return { error: new KbLoaderError('a locale filter is required') };
       const kb = await getKb(await getDb());
-      return toData(kb, filter.lang).find((a) => a.data.slug === filter.slug);
+      const area = kb.areaBySlugOrOld(filter.slug);
+      return area && toData(kb, area, filter.lang);
     },
   };
 }

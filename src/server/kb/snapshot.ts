@@ -2,7 +2,7 @@
 // every request of this process. A request costs one indexed read of kb_state.version;
 // a publish anywhere (any instance) bumps it and the next request reloads (E3, N5).
 import { asc } from 'drizzle-orm';
-import { kbAreaTranslations, kbAreas, kbEntries, kbEntryTranslations } from '../../../db/schema/index.ts';
+import { kbAreaTranslations, kbAreas, kbEntries, kbEntryTranslations, kbSlugRedirects } from '../../../db/schema/index.ts';
 import { fallbackLocales, type Locale } from '../../i18n/locales.ts';
 import type { Db } from '../db/client.ts';
 
@@ -45,19 +45,43 @@ export interface LocalizedArea extends AreaText {
   fallback: boolean;
 }
 
+/** E1: an old slug kept after a rename, pointing at the row's id (kb_slug_redirects). */
+export interface SlugRedirect {
+  kind: 'entry' | 'area';
+  oldSlug: string;
+  targetId: number;
+}
+
 export class KbSnapshot {
   readonly version: number;
   readonly areas: Area[];
   readonly entries: Entry[];
   private readonly areaBySlug: Map<string, Area>;
   private readonly entryBySlug: Map<string, Entry>;
+  private readonly areaByOldSlug: Map<string, Area>;
+  private readonly entryByOldSlug: Map<string, Entry>;
 
-  constructor(version: number, areas: Area[], entries: Entry[]) {
+  constructor(version: number, areas: Area[], entries: Entry[], redirects: SlugRedirect[] = []) {
     this.version = version;
     this.areas = areas;
     this.entries = entries;
     this.areaBySlug = new Map(areas.map((a) => [a.slug, a]));
     this.entryBySlug = new Map(entries.map((e) => [e.slug, e]));
+    // Resolved by target id, so a chain of renames (a → b → c) ends at the current slug in one hop;
+    // a target that is not published (or gone) resolves to nothing, so a draft is never revealed.
+    const areaById = new Map(areas.map((a) => [a.id, a]));
+    const entryById = new Map(entries.map((e) => [e.id, e]));
+    this.areaByOldSlug = new Map();
+    this.entryByOldSlug = new Map();
+    for (const r of redirects) {
+      if (r.kind === 'area') {
+        const area = areaById.get(r.targetId);
+        if (area) this.areaByOldSlug.set(r.oldSlug, area);
+      } else {
+        const entry = entryById.get(r.targetId);
+        if (entry) this.entryByOldSlug.set(r.oldSlug, entry);
+      }
+    }
   }
 
   area(slug: string): Area | undefined {
@@ -66,6 +90,16 @@ export class KbSnapshot {
 
   entry(slug: string): Entry | undefined {
     return this.entryBySlug.get(slug);
+  }
+
+  /** E1: the area a URL slug names — its current slug, else an old one it was renamed from. */
+  areaBySlugOrOld(slug: string): Area | undefined {
+    return this.areaBySlug.get(slug) ?? this.areaByOldSlug.get(slug);
+  }
+
+  /** E1: the published entry a URL slug names — its current slug, else an old one it was renamed from. */
+  entryBySlugOrOld(slug: string): Entry | undefined {
+    return this.entryBySlug.get(slug) ?? this.entryByOldSlug.get(slug);
   }
 
   entriesOf(area: Area): Entry[] {
@@ -123,7 +157,7 @@ export function noteKbChanged(db: Db): void {
 }
 
 async function loadSnapshot(db: Db, version: number): Promise<KbSnapshot> {
-  const [areaRows, areaTexts, entryRows, entryTexts] = await Promise.all([
+  const [areaRows, areaTexts, entryRows, entryTexts, redirects] = await Promise.all([
     db.select().from(kbAreas).orderBy(asc(kbAreas.position), asc(kbAreas.slug)),
     db.select().from(kbAreaTranslations),
     db.select().from(kbEntries).orderBy(asc(kbEntries.position), asc(kbEntries.slug)),
@@ -139,6 +173,7 @@ async function loadSnapshot(db: Db, version: number): Promise<KbSnapshot> {
         publishedAt: kbEntryTranslations.publishedAt,
       })
       .from(kbEntryTranslations),
+    db.select({ kind: kbSlugRedirects.kind, oldSlug: kbSlugRedirects.oldSlug, targetId: kbSlugRedirects.targetId }).from(kbSlugRedirects),
   ]);
   const areaById = new Map<number, Area>();
   const areas = areaRows.map((a) => {
@@ -160,7 +195,7 @@ async function loadSnapshot(db: Db, version: number): Promise<KbSnapshot> {
   // Entries without any published text are not public.
   const published = entries.filter((e) => e.texts.size > 0);
   published.sort((a, b) => a.area.position - b.area.position || a.position - b.position || a.slug.localeCompare(b.slug));
-  return new KbSnapshot(version, areas, published);
+  return new KbSnapshot(version, areas, published, redirects);
 }
 
 const current = new WeakMap<Db, { version: number; snapshot: Promise<KbSnapshot> }>();
