@@ -447,7 +447,8 @@ export interface EntrySummary {
   sourceLang: Locale;
   /** The question to show: in the wanted language if it has one, else the source's, else any; drafts count. */
   question: string;
-  langs: Record<Locale, { status: TranslationStatus; hasDraft: boolean; version: number | null; publishedAt: number | null }>;
+  /** Per language: its state against the source (E2), a pending draft, and its published version with the source version it was made against. */
+  langs: Record<Locale, { status: TranslationStatus; hasDraft: boolean; version: number | null; publishedAt: number | null; sourceVersion: number | null }>;
   isPublic: boolean;
   /** E5: the id of the ticket the entry was drafted from. */
   fromTicket: string | null;
@@ -493,7 +494,7 @@ export async function listEntrySummaries(db: Db, lang: Locale, filter: { areaId?
       const p = pubBy.get(key(e.id, l)) ?? null;
       const d = draftBy.get(key(e.id, l));
       if (p) isPublic = true;
-      langs[l] = { status: translationStatus(l, sourceLang, p, source), hasDraft: !!d, version: p?.version ?? null, publishedAt: p?.publishedAt ?? null };
+      langs[l] = { status: translationStatus(l, sourceLang, p, source), hasDraft: !!d, version: p?.version ?? null, publishedAt: p?.publishedAt ?? null, sourceVersion: p?.sourceVersion ?? null };
     }
     const textOf = (l: Locale) => pubBy.get(key(e.id, l))?.question ?? draftBy.get(key(e.id, l))?.question;
     const question = textOf(lang) ?? textOf(sourceLang) ?? locales.map(textOf).find(Boolean) ?? e.slug;

@@ -132,7 +132,15 @@ export class KbSnapshot {
 /** How long a version read is reused. Publishes in this process invalidate at once (noteKbChanged). */
 export const KB_VERSION_TTL_MS = Math.max(0, Number(process.env.KB_VERSION_TTL_MS ?? 100) || 0);
 
-const versionReads = new WeakMap<Db, { read: Promise<number>; at: number }>();
+const versionReads = new WeakMap<Db, { read: Promise<number>; at: number; changes: number }>();
+
+/**
+ * Changes noted in this process, shared through globalThis: the server script (its HTML cache) and
+ * the Astro bundle (the editor's writes) each load their own copy of this module and their own Db,
+ * so a per-module, per-Db invalidation alone left the HTML cache serving the old version for up to
+ * the TTL after a publish (E3).
+ */
+const localChanges: { count: number } = ((globalThis as { [key: symbol]: unknown })[Symbol.for('loket.kbLocalChanges')] ??= { count: 0 }) as { count: number };
 
 /**
  * The published knowledge-base version: one indexed read, shared by the requests of the next
@@ -143,9 +151,9 @@ const versionReads = new WeakMap<Db, { read: Promise<number>; at: number }>();
 export function readKbVersion(db: Db): Promise<number> {
   const now = performance.now();
   const cached = versionReads.get(db);
-  if (cached && now - cached.at < KB_VERSION_TTL_MS) return cached.read;
+  if (cached && now - cached.at < KB_VERSION_TTL_MS && cached.changes === localChanges.count) return cached.read;
   const read = db.$client.execute('SELECT version FROM kb_state WHERE id = 1').then((r) => Number(r.rows[0]?.version ?? 0));
-  const entry = { read, at: now };
+  const entry = { read, at: now, changes: localChanges.count };
   versionReads.set(db, entry);
   read.catch(() => versionReads.get(db) === entry && versionReads.delete(db));
   return read;
@@ -154,6 +162,7 @@ export function readKbVersion(db: Db): Promise<number> {
 /** Call after writing a published change, so this process serves it on the next request (E3). */
 export function noteKbChanged(db: Db): void {
   versionReads.delete(db);
+  localChanges.count++;
 }
 
 async function loadSnapshot(db: Db, version: number): Promise<KbSnapshot> {
