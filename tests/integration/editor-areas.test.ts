@@ -87,15 +87,13 @@ describe('E1 / E3: areas from the workspace', () => {
     for (const lang of ['nl', 'en', 'fr']) expect((await visitor.get(`/${lang}/new-name/`)).status, lang).toBe(200);
     const redirects = await query(server.dbUrl, "SELECT target_id FROM kb_slug_redirects WHERE kind = 'area' AND old_slug = 'old-name'");
     expect(redirects.map((r) => Number(r.target_id))).toEqual([id]);
-    // TODO(after merge with the public-redirects branch, kbpub): enable the next lines — the old
-    // public address answers 301 with the new one in every language.
-    // for (const lang of ['nl', 'en', 'fr']) {
-    //   const old = await visitor.get(`/${lang}/old-name/`);
-    //   expect(old.status, lang).toBe(301);
-    //   expect(old.headers.get('location'), lang).toBe(`/${lang}/new-name/`);
-    // }
+    // the old public address answers 301 with the new one in every language
+    for (const lang of ['nl', 'en', 'fr']) {
+      const old = await visitor.get(`/${lang}/old-name/`);
+      expect(old.status, lang).toBe(301);
+      expect(old.headers.get('location'), lang).toBe(`/${lang}/new-name/`);
+    }
   });
-  test.todo('E1: after an area slug rename the old public address /{lang}/<old>/ answers 301 to /{lang}/<new>/ (enable the TODO above once the public redirects are merged)');
 
   test('E1 / K2: Up and Down change the order of the areas on the home page', async () => {
     const before = await homeOrder('en');
