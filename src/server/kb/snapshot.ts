@@ -98,7 +98,15 @@ export class KbSnapshot {
 /** How long a version read is reused. Publishes in this process invalidate at once (noteKbChanged). */
 export const KB_VERSION_TTL_MS = Math.max(0, Number(process.env.KB_VERSION_TTL_MS ?? 100) || 0);
 
-const versionReads = new WeakMap<Db, { read: Promise<number>; at: number }>();
+const versionReads = new WeakMap<Db, { read: Promise<number>; at: number; changes: number }>();
+
+/**
+ * Published changes noted in this process. One counter per process on globalThis: the server
+ * script (its HTML cache) and the Astro bundle (where publishes happen) each load their own copy
+ * of this module and their own Db, so a per-module note would not reach the other copy's reads.
+ */
+const CHANGES = Symbol.for('loket.kb.changes');
+const changes = ((globalThis as Record<symbol, unknown>)[CHANGES] ??= { count: 0 }) as { count: number };
 
 /**
  * The published knowledge-base version: one indexed read, shared by the requests of the next
@@ -109,17 +117,18 @@ const versionReads = new WeakMap<Db, { read: Promise<number>; at: number }>();
 export function readKbVersion(db: Db): Promise<number> {
   const now = performance.now();
   const cached = versionReads.get(db);
-  if (cached && now - cached.at < KB_VERSION_TTL_MS) return cached.read;
+  if (cached && cached.changes === changes.count && now - cached.at < KB_VERSION_TTL_MS) return cached.read;
   const read = db.$client.execute('SELECT version FROM kb_state WHERE id = 1').then((r) => Number(r.rows[0]?.version ?? 0));
-  const entry = { read, at: now };
+  const entry = { read, at: now, changes: changes.count };
   versionReads.set(db, entry);
   read.catch(() => versionReads.get(db) === entry && versionReads.delete(db));
   return read;
 }
 
-/** Call after writing a published change, so this process serves it on the next request (E3). */
+/** Call after writing a published change, so this process (every copy of this module) serves it on the next request (E3). */
 export function noteKbChanged(db: Db): void {
   versionReads.delete(db);
+  changes.count++;
 }
 
 async function loadSnapshot(db: Db, version: number): Promise<KbSnapshot> {
