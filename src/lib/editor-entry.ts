@@ -49,12 +49,18 @@ function refused(failure: WriteFailure, form: EntryForm, lang?: Locale): EntryOu
   }
 }
 
-/** The three columns as posted. */
-export function postedTexts(form: Record<string, string>): Partial<Record<Locale, EntryTextInput>> {
+/**
+ * The three columns as posted. Checkboxes come in the vocabulary's order; tags the text already
+ * had keep their saved order (new ones follow), so an unchanged form is an unchanged text.
+ */
+export function postedTexts(form: Record<string, string>, entry: EditorEntry): Partial<Record<Locale, EntryTextInput>> {
   const out: Partial<Record<Locale, EntryTextInput>> = {};
   for (const lang of locales) {
     const text = textFromForm(form, lang);
-    if (text) out[lang] = text;
+    if (!text) continue;
+    const saved: readonly string[] = (entry.langs[lang].draft ?? entry.langs[lang].published)?.tags ?? [];
+    const posted = text.tags as string[];
+    out[lang] = { ...text, tags: [...saved.filter((t) => posted.includes(t)), ...posted.filter((t) => !saved.includes(t))] };
   }
   return out;
 }
@@ -66,7 +72,7 @@ export async function runEntryAction(db: Db, user: SessionUser, entry: EditorEnt
   const back = (query: string) => ({ kind: 'redirect' as const, location: editorEntryUrl(entry.slug, query) });
   if (action === 'preview') return { kind: 'render', status: 200, form: 'texts', problems: [] };
   if (action === 'save' || PUBLISH.test(action)) {
-    const saved = await saveDrafts(db, user, entry.id, revision, postedTexts(form));
+    const saved = await saveDrafts(db, user, entry.id, revision, postedTexts(form, entry));
     if (!saved.ok) return refused(saved, 'texts');
     const lang = PUBLISH.exec(action)?.[1] as Locale | undefined;
     if (!lang) return back('?done=saved');
@@ -113,7 +119,7 @@ export interface ColumnView {
   theirs: (ColumnValues & { kind: 'draft' | 'published' | 'removed' }) | null;
 }
 
-const same = (a: ColumnValues, b: ColumnValues) => a.question.replace(/\s+/g, ' ').trim() === b.question && a.answer.replace(/\r\n?/g, '\n').trim() === b.answer.trim() && a.tags.join() === b.tags.join();
+const same = (a: ColumnValues, b: ColumnValues) => a.question.replace(/\s+/g, ' ').trim() === b.question && a.answer.replace(/\r\n?/g, '\n').trim() === b.answer.trim() && [...a.tags].sort().join() === [...b.tags].sort().join();
 
 /** What each language column shows: the saved state, and the fields (the posted text after a refusal or a preview). */
 export async function entryColumns(db: Db, entry: EditorEntry, posted: Partial<Record<Locale, EntryTextInput>> | null, conflict: boolean): Promise<ColumnView[]> {

@@ -185,6 +185,9 @@ describe('E1 / E3: drafts are private, a publish is live at the next request', (
     expect(await publicHas('/sitemap.xml', slug)).toBe(false);
     const page = await (await actors.editor.device.get(`${editorUrl(slug)}?done=created`)).text();
     expect(page).toContain(en('editor.entry.done.created'));
+    // ?area=<slug> chooses the area in the form.
+    const other = entries.find((x) => x.areaId !== area.areaId)!;
+    expect(formFields(await (await actors.editor.device.get(`/editor/new?area=${other.area}`)).text(), 'new-entry-form').area).toBe(String(other.areaId));
 
     const publish = await actors.editor.device.post(editorUrl(slug), { ...formFields(page), action: 'publish-en' });
     expect(publish.status).toBe(303);
@@ -193,6 +196,22 @@ describe('E1 / E3: drafts are private, a publish is live at the next request', (
     expect(await live.text()).toContain(`How does the ${word} setting work?`);
     expect(await publicHas(`/en/search?q=${word}`, `href="${publicUrl('en', created)}"`)).toBe(true);
     expect(await publicHas('/sitemap.xml', slug)).toBe(true);
+  });
+
+  test('E1: saving the form unchanged writes nothing (tags keep their saved order), and an answer changed back to the published text drops its draft', async () => {
+    // An entry whose tags are not in the vocabulary's order (the order the checkboxes are sent in).
+    const e = entries.slice(nextEntry).find((x) => x.slug === 'set-up-2fa') ?? freshEntry();
+    entries.splice(entries.indexOf(e), 1);
+    const [row] = await query(server.dbUrl, 'SELECT tags FROM kb_entry_translations WHERE entry_id = ? AND lang = ?', [e.id, 'en']);
+    const form = await openForm(actors.editor, e.slug);
+    const before = await kbFingerprint(server.dbUrl);
+    const res = await actors.editor.device.post(editorUrl(e.slug), { ...form, action: 'save' });
+    expect(res.status).toBe(303);
+    expect(await kbFingerprint(server.dbUrl)).toBe(before);
+    expect((await actors.editor.device.post(editorUrl(e.slug), { ...form, 'a-en': 'A passing change.', action: 'save' })).status).toBe(303);
+    expect(await query(server.dbUrl, 'SELECT tags FROM kb_entry_drafts WHERE entry_id = ? AND lang = ?', [e.id, 'en'])).toEqual([{ tags: row!.tags }]);
+    expect((await actors.editor.device.post(editorUrl(e.slug), { ...(await openForm(actors.editor, e.slug)), 'a-en': form['a-en']!, action: 'save' })).status).toBe(303);
+    expect(await query(server.dbUrl, 'SELECT COUNT(*) AS n FROM kb_entry_drafts WHERE entry_id = ?', [e.id])).toEqual([{ n: 0 }]);
   });
 
   test('E1: the Preview button (no JavaScript) re-renders the page with the typed text previewed and writes nothing', async () => {
