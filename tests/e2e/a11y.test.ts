@@ -2,9 +2,9 @@
 // on every kind of public page in every language, in light and dark mode; keyboard users get
 // the skip link first; phones get no horizontal scrolling.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { formatFindings, launchBrowser, POLL, seriousViolations, waitForHydration } from './browser.ts';
+import { formatFindings, launchBrowser, POLL, seriousViolations, waitForHydration, closeAfterTests } from './browser.ts';
 import { AREA, ENTRY, locales, pagesOf, QUERIES, t } from './content.ts';
 
 let server: RunningServer;
@@ -14,13 +14,7 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
 });
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+closeAfterTests(contexts, () => ({ browser, server }));
 
 async function newPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.origin, ...options });

@@ -2,7 +2,8 @@
 // (never a downloaded browser), plus axe-core injection for the N3 accessibility checks.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 
@@ -26,6 +27,21 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
     ],
+  });
+}
+
+/**
+ * The usual teardown of a browser test file: the contexts a test opened are closed after it, the
+ * browser and the server after the file. `resources` is read at teardown (they are set in beforeAll).
+ */
+export function closeAfterTests(contexts: BrowserContext[], resources: () => { browser?: Browser; server?: { stop: () => Promise<void> } }): void {
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    const { browser, server } = resources();
+    await browser?.close();
+    await server?.stop();
   });
 }
 

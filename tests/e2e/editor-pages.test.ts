@@ -3,13 +3,13 @@
 // (no serious or critical WCAG 2.2 AA violation) in light and dark, on a desktop and a phone
 // screen; a keyboard user reaches and operates the Up/Down buttons and the report's filters.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { loadEditorEntry, publishDraft, saveDrafts } from '../../src/server/editor/entries.ts';
 import type { Actor, ActorName } from '../helpers/actors.ts';
 import { arrangeTicket, startEditorServer, withDb } from '../helpers/editor.ts';
 import { query } from '../helpers/http.ts';
 import type { RunningServer } from '../helpers/server.ts';
-import { formatFindings, launchBrowser, POLL, seriousViolations } from './browser.ts';
+import { formatFindings, launchBrowser, POLL, seriousViolations, closeAfterTests } from './browser.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -37,13 +37,7 @@ beforeAll(async () => {
   });
   expect((await actors.editor.device.post('/editor', { action: 'from-ticket', ticket: String(ticket.number) })).status).toBe(303);
 }, 120_000);
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+closeAfterTests(contexts, () => ({ browser, server }));
 
 /** A browser signed in as the editor (the session cookie of createActors). */
 async function editorPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {

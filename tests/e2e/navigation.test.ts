@@ -1,11 +1,11 @@
 // K1 (language switcher + alternates), K3 (tag chips) and K6 (was this helpful?) in a real browser.
 import { createClient, type Client } from '@libsql/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { feedbackCounts } from '../../src/server/kb/feedback.ts';
 import type { Db } from '../../src/server/db/client.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { launchBrowser, POLL } from './browser.ts';
+import { launchBrowser, POLL, closeAfterTests } from './browser.ts';
 import { AREA, ENTRY, entryQuestion, localeNames, locales, t, type Locale } from './content.ts';
 
 let server: RunningServer;
@@ -16,13 +16,9 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
 });
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
+closeAfterTests(contexts, () => ({ browser, server }));
+afterAll(() => {
   db?.close();
-  await browser?.close();
-  await server?.stop();
 });
 
 async function newPage(): Promise<Page> {

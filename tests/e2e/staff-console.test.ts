@@ -3,11 +3,11 @@
 // same ticket sees the collision warning (viewing, typing) and the new messages live; axe-core
 // finds nothing serious on the queue, ticket, canned-replies and admin pages in nl, en and fr.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { Device, query } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { openTicket, person, write, type Person } from '../helpers/staff.ts';
-import { formatFindings, launchBrowser, POLL, seriousViolations, waitForHydration } from './browser.ts';
+import { formatFindings, launchBrowser, POLL, seriousViolations, waitForHydration, closeAfterTests } from './browser.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -26,13 +26,7 @@ beforeAll(async () => {
     person(server.origin, server.dbUrl, 'ada@example.com', 'admin', 'Ada Admin'),
   ]);
 }, 120_000);
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+closeAfterTests(contexts, () => ({ browser, server }));
 
 /** A browser signed in as this person (the session cookie of their HTTP sign-in). */
 async function pageOf(who: Person, options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {

@@ -3,7 +3,6 @@
 // out → 303 to the sign-in page (and back after); customers and agents → 403 with nothing written
 // (every knowledge-base row compared before and after); editors and admins → allowed. Staff
 // without 2FA are sent to enrolment first (A9).
-// One `routes` table: the entry editor's routes are appended to it as they arrive.
 import { generateSecret } from 'otplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { users } from '../../db/schema/index.ts';
@@ -70,6 +69,10 @@ const routes: Route[] = [
   { name: 'area edit page', method: 'GET', path: () => `/editor/areas/${area.slug}`, expect: editorsOnly(200) },
   { name: 'translation report', method: 'GET', path: () => '/editor/report', expect: editorsOnly(200) },
   { name: 'translation report, filtered', method: 'GET', path: () => '/editor/report?lang=fr&state=outdated', expect: editorsOnly(200) },
+  // E1: the entry editor's pages (its actions and the preview API: tests/integration/editor-entry.test.ts)
+  { name: 'entry editor', method: 'GET', path: () => `/editor/entries/${entry.slug}`, expect: editorsOnly(200) },
+  { name: 'entry history', method: 'GET', path: () => `/editor/entries/${entry.slug}/history?lang=fr`, expect: editorsOnly(200) },
+  { name: 'new entry', method: 'GET', path: () => `/editor/new?area=${area.slug}`, expect: editorsOnly(200) },
   // E1: the workspace's actions
   {
     name: 'reorder an entry',

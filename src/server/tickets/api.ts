@@ -8,6 +8,7 @@ import { kbAreas, users, type Role } from '../../../db/schema/index.ts';
 import { isLocale, type Locale } from '../../i18n/locales.ts';
 import { isSlug } from '../../lib/slug.ts';
 import { authorizeApiRequest } from '../auth/api-keys.ts';
+import { CLOSE_CONNECTION, parseJson, readBodyWithin } from '../http/body.ts';
 import { consume } from '../auth/rate-limit.ts';
 import type { Db } from '../db/client.ts';
 import { addMessage, checkText, createTicket, MESSAGE_MAX_LENGTH, messagesOf, SUBJECT_MAX_LENGTH, ticketByNumber, ticketsOfCustomer, type Ticket, type TicketMessage } from './tickets.ts';
@@ -71,37 +72,11 @@ export async function ownTicket(db: Db, customer: ApiCustomer, raw: string | und
 export async function readJsonObject(request: Request): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; response: Response }> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') return { ok: false, response: apiError(415, 'unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.') };
-  // The rest of a refused body is never read, so the connection cannot carry another request:
-  // `Connection: close` tells Node to close it and the client not to reuse it (else the next
-  // request on it would wait behind the unread bytes forever).
-  const tooLarge = () => ({
-    ok: false as const,
-    response: apiError(413, 'payload_too_large', `The request body is larger than ${API_BODY_MAX_BYTES} bytes.`, { Connection: 'close' }),
-  });
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > API_BODY_MAX_BYTES) return tooLarge();
-  // Counted while reading: the declared length is not trusted (chunked bodies have none).
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > API_BODY_MAX_BYTES) {
-        await reader.cancel().catch(() => {});
-        return tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)));
-  } catch {
-    return { ok: false, response: apiError(400, 'invalid_json', 'The request body is not valid JSON.') };
-  }
+  const read = await readBodyWithin(request, API_BODY_MAX_BYTES);
+  if (!read.ok) return { ok: false, response: apiError(413, 'payload_too_large', `The request body is larger than ${API_BODY_MAX_BYTES} bytes.`, CLOSE_CONNECTION) };
+  const json = parseJson(read.bytes);
+  if (!json.ok) return { ok: false, response: apiError(400, 'invalid_json', 'The request body is not valid JSON.') };
+  const parsed = json.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, response: apiError(400, 'invalid_body', 'The request body must be a JSON object.') };
   return { ok: true, value: parsed as Record<string, unknown> };
 }
