@@ -53,8 +53,9 @@ export default function SearchBox({ lang, action, indexUrl, initialQuery, maxLen
   const [active, setActive] = useState(-1);
   const input = useRef<HTMLInputElement>(null);
 
+  // E3: also on a later use, so a page left open picks up what was published since (search-client.ts).
   const ensureIndex = () => {
-    if (index || failed) return;
+    if (failed) return;
     loadSearchIndex(indexUrl).then(setIndex, () => setFailed(true));
   };
 

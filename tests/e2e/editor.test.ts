@@ -8,6 +8,7 @@ import { t } from '../../src/i18n/index.ts';
 import { createActors, type Actor, type ActorName } from '../helpers/actors.ts';
 import { starterEntries, type StarterEntry } from '../helpers/editor.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { REVALIDATE_MS } from '../../src/lib/search-client.ts';
 import { formatFindings, launchBrowser, POLL, seriousViolations, waitForHydration, closeAfterTests } from './browser.ts';
 
 let server: RunningServer;
@@ -68,6 +69,41 @@ describe('E1 / E3: edit, preview, publish — and a visitor finds it at once', (
     expect(await visitor.locator(`main a[href="/en/${e.area}/${e.slug}"]`).count()).toBeGreaterThan(0);
     await visit(visitor, `/en/${e.area}/${e.slug}`);
     expect(await visitor.locator('.answer-main strong').textContent()).toBe(word);
+  });
+});
+
+describe('E3: a page left open keeps up with publishing', () => {
+  test('E3: a visitor whose help page was open before the publish finds the new word on their next search, without reloading (the index is revalidated by ETag)', { timeout: 60_000 }, async () => {
+    const e = entries[7]!;
+    const word = 'quibblethorn';
+    const visitor = await newPage();
+    await visit(visitor, '/en/');
+    const box = visitor.getByRole('combobox', { name: en('search.label') });
+    await box.click();
+    await box.pressSequentially('password', { delay: 10 });
+    await expect.poll(() => visitor.locator('.header-search [role="option"]').count(), POLL).toBeGreaterThan(0);
+    const indexRequests: number[] = [];
+    visitor.on('response', (r) => r.url().includes('/search-index.json') && indexRequests.push(r.status()));
+    // Unchanged knowledge base: a later search asks again and is told "not modified".
+    await visitor.waitForTimeout(REVALIDATE_MS + 200);
+    await box.fill('');
+    await box.pressSequentially('pass', { delay: 10 });
+    await expect.poll(() => indexRequests, POLL).toEqual([304]);
+
+    // The editor publishes while the visitor's page stays open.
+    const editor = await newPage({}, actors.editor);
+    await visit(editor, `/editor/entries/${e.slug}`);
+    await editor.locator('#a-en').fill(`Now with the ${word} setting.`);
+    await editor.getByRole('button', { name: en('editor.entry.publish', { language: 'English' }) }).click();
+    await editor.waitForURL(`**/editor/entries/${e.slug}?done=published&lang=en`);
+
+    await visitor.waitForTimeout(REVALIDATE_MS + 200);
+    await box.fill('');
+    await box.pressSequentially(word, { delay: 15 });
+    const option = visitor.locator(`.header-search [role="option"][data-href="/en/${e.area}/${e.slug}"]`);
+    await expect.poll(() => option.count(), POLL).toBe(1);
+    expect(indexRequests).toEqual([304, 200]);
+    expect(visitor.url()).toBe(`${server.origin}/en/`); // never reloaded
   });
 });
 
