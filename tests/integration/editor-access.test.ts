@@ -46,11 +46,14 @@ interface Route {
   method: 'GET' | 'POST';
   path: () => string;
   /** The posted form; may differ per actor (a new area's slug must be new each time). */
-  form?: (who: ActorName) => Record<string, string>;
+  form?: (who: ActorName) => Record<string, string> | Promise<Record<string, string>>;
   expect: Expect;
   /** Where an allowed POST leads (checked for editor and admin). */
   location?: () => RegExp;
 }
+
+/** The area's current revision, as its edit form carries it (a save names the revision it was made from). */
+const areaRevision = async (id: number) => String((await query(server.dbUrl, 'SELECT updated_at FROM kb_areas WHERE id = ?', [id]))[0]!.updated_at);
 
 const areaTexts = (suffix: string) => ({
   title_nl: `Facturen ${suffix}`,
@@ -102,7 +105,7 @@ const routes: Route[] = [
     name: 'update an area',
     method: 'POST',
     path: () => `/editor/areas/${area.slug}`,
-    form: (who) => ({ action: 'update', slug: area.slug, ...areaTexts(`updated by ${who}`) }),
+    form: async (who) => ({ action: 'update', slug: area.slug, revision: await areaRevision(area.id), ...areaTexts(`updated by ${who}`) }),
     expect: editorsOnly(303),
     location: () => new RegExp(`^/editor/areas/${area.slug}\\?done=saved$`),
   },
@@ -124,7 +127,7 @@ describe('E1 / A9: who may use the editor workspace', () => {
         const who = actors[name];
         const path = route.path();
         const before = route.method === 'POST' ? await kbRows(server.dbUrl) : '';
-        const res = route.method === 'GET' ? await who.device.get(path) : await who.device.post(path, route.form?.(name) ?? {});
+        const res = route.method === 'GET' ? await who.device.get(path) : await who.device.post(path, (await route.form?.(name)) ?? {});
         const where = `${route.name} (${route.method} ${path}) as ${name}`;
         if (res.status !== route.expect[name]) wrong.push(`${where}: ${res.status}, expected ${route.expect[name]}`);
         const location = res.headers.get('location') ?? '';
@@ -163,7 +166,7 @@ describe('E1 / A9: who may use the editor workspace', () => {
     for (const route of routes) {
       const before = await kbRows(server.dbUrl);
       const path = route.path();
-      const res = route.method === 'GET' ? await device.get(path) : await device.post(path, route.form?.('editor') ?? {});
+      const res = route.method === 'GET' ? await device.get(path) : await device.post(path, (await route.form?.('editor')) ?? {});
       expect(res.status, `${route.method} ${path}`).toBe(303);
       expect(res.headers.get('location'), `${route.method} ${path}`).toBe('/en/account/two-factor');
       expect(await kbRows(server.dbUrl), `${route.method} ${path}`).toBe(before);

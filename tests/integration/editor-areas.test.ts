@@ -36,6 +36,12 @@ async function homeOrder(lang: string): Promise<string[]> {
   return [...html.matchAll(/class="area-card" href="\/[a-z]{2}\/([a-z0-9-]+)\/"/g)].map((m) => m[1]!);
 }
 
+/** The area's current revision, as its edit form carries it (a save names the revision it was made from). */
+async function revisionOf(slug: string): Promise<string> {
+  const [row] = await query(server.dbUrl, 'SELECT updated_at FROM kb_areas WHERE slug = ?', [slug]);
+  return String(row!.updated_at);
+}
+
 async function areaId(slug: string): Promise<number> {
   const [row] = await query(server.dbUrl, 'SELECT id FROM kb_areas WHERE slug = ?', [slug]);
   return Number(row!.id);
@@ -66,7 +72,7 @@ describe('E1 / E3: areas from the workspace', () => {
     }
 
     // Retitle: the edit page keeps the slug, the new texts are live at once.
-    const edit = await editor.post('/editor/areas/billing', { action: 'update', slug: 'billing', ...texts, title_en: 'Invoices and plans' });
+    const edit = await editor.post('/editor/areas/billing', { action: 'update', slug: 'billing', revision: await revisionOf('billing'), ...texts, title_en: 'Invoices and plans' });
     expect(edit.status).toBe(303);
     expect(edit.headers.get('location')).toBe('/editor/areas/billing?done=saved');
     expect(textOf(await (await visitor.get('/en/')).text())).toContain('Invoices and plans');
@@ -79,7 +85,7 @@ describe('E1 / E3: areas from the workspace', () => {
     const editor = actors.editor.device;
     await editor.post('/editor/areas', { action: 'create', slug: 'old-name', ...texts, title_en: 'Renamed area' });
     const id = await areaId('old-name');
-    const res = await editor.post('/editor/areas/old-name', { action: 'update', slug: 'new-name', ...texts, title_en: 'Renamed area' });
+    const res = await editor.post('/editor/areas/old-name', { action: 'update', slug: 'new-name', revision: await revisionOf('old-name'), ...texts, title_en: 'Renamed area' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/editor/areas/new-name?done=saved');
     expect((await editor.get('/editor/areas/new-name')).status).toBe(200);
@@ -120,6 +126,28 @@ describe('E1 / E3: areas from the workspace', () => {
     expect(await kbRows(server.dbUrl)).toBe(rows);
   });
 
+  test('E1: two editors save the same area: the second is told it changed (409), sees the saved version, keeps their text; nothing of theirs is written until they save again', async () => {
+    const opened = await revisionOf('getting-started'); // both open the edit page
+    const first = await actors.editor.device.post('/editor/areas/getting-started', { action: 'update', slug: 'getting-started', revision: opened, ...texts, title_en: 'First editor title' });
+    expect(first.status).toBe(303);
+    const before = await kbRows(server.dbUrl);
+    const second = await actors.admin.device.post('/editor/areas/getting-started', { action: 'update', slug: 'getting-started', revision: opened, ...texts, title_en: 'Second editor title' });
+    expect(second.status).toBe(409);
+    const html = await second.text();
+    expect(html).toContain('Iemand anders heeft dit gebied opgeslagen nadat jij het opende.'); // the admin works in Dutch
+    expect(html).toContain('data-theirs');
+    expect(textOf(html)).toContain('First editor title');
+    expect(html).toContain('value="Second editor title"');
+    expect(await kbRows(server.dbUrl)).toBe(before);
+    expect(textOf(await (await visitor.get('/en/')).text())).toContain('First editor title');
+    // The form now carries the revision they have seen: saving again is a knowing overwrite.
+    const revision = /name="revision" value="([^"]+)"/.exec(html)![1]!;
+    expect(revision).toBe(await revisionOf('getting-started'));
+    const again = await actors.admin.device.post('/editor/areas/getting-started', { action: 'update', slug: 'getting-started', revision, ...texts, title_en: 'Second editor title' });
+    expect(again.status).toBe(303);
+    expect(textOf(await (await visitor.get('/en/')).text())).toContain('Second editor title');
+  });
+
   test('N2: bad input (a title missing in one language, a too long description, an invalid, taken or reserved slug) is refused with a localized message per field, the input kept, nothing written', async () => {
     const cases: Array<{ name: string; who: 'editor' | 'admin'; path: string; form: Record<string, string>; message: string; kept: string }> = [
       { name: 'missing French title', who: 'editor', path: '/editor/areas', form: { action: 'create', slug: 'payments', ...texts, title_fr: '  ' }, message: 'Give a title in French.', kept: 'Download and pay invoices, change your plan' },
@@ -137,7 +165,8 @@ describe('E1 / E3: areas from the workspace', () => {
     ];
     for (const c of cases) {
       const before = await kbRows(server.dbUrl);
-      const res = await actors[c.who].device.post(c.path, c.form);
+      const form = c.form.action === 'update' ? { ...c.form, revision: await revisionOf(c.path.split('/').pop()!) } : c.form;
+      const res = await actors[c.who].device.post(c.path, form);
       expect(res.status, c.name).toBe(400);
       const html = await res.text();
       expect(html, c.name).toContain(c.message);

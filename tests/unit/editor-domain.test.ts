@@ -302,12 +302,17 @@ describe('E1: slugs, areas and order', () => {
     expect((await listAreas(db)).length).toBe(before.length);
 
     const id = made.ok ? made.id : -1;
-    expect(await updateArea(db, id, { slug: 'invoices', texts: { ...texts, en: { title: 'Invoices', description: 'About paying.' } } })).toEqual({ ok: true, slug: 'invoices' });
+    const opened = before.at(-1)!.revision; // two editors open the area
+    expect(await updateArea(db, id, { slug: 'invoices', texts: { ...texts, en: { title: 'Invoices', description: 'About paying.' } }, revision: opened })).toEqual({ ok: true, slug: 'invoices' });
+    // E1: the second save, made from the same revision, is told the area changed; nothing of it is written
+    const second = await updateArea(db, id, { texts: { ...texts, en: { title: 'Payments', description: 'About paying.' } }, revision: opened });
+    expect(second).toMatchObject({ ok: false, reason: 'conflict', current: { slug: 'invoices', texts: { en: { title: 'Invoices' } } } });
+    expect(second.ok === false && second.reason === 'conflict' && second.current.revision).toBeGreaterThan(opened);
     const kbNow = await getKb(db);
     expect(kbNow.area('invoices')?.texts.get('en')?.title).toBe('Invoices');
     const redirect = await db.$client.execute("SELECT target_id FROM kb_slug_redirects WHERE kind = 'area' AND old_slug = 'billing'");
     expect(Number(redirect.rows[0]!.target_id)).toBe(id);
-    expect(await updateArea(db, 99_999, { texts })).toEqual({ ok: false, reason: 'not-found' });
+    expect(await updateArea(db, 99_999, { texts, revision: 0 })).toEqual({ ok: false, reason: 'not-found' });
 
     expect(await moveAreaStep(db, id, 'up')).toBe(true);
     const order = (await listAreas(db)).map((a) => a.slug);

@@ -6,7 +6,7 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { kbAreaTranslations, kbAreas, kbEntries, kbSlugRedirects } from '../../../db/schema/index.ts';
 import { locales, type Locale } from '../../i18n/locales.ts';
 import type { Db } from '../db/client.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isConstraintError, isUniqueViolation } from '../db/errors.ts';
 import { bumpKbVersion } from '../kb/import.ts';
 import { noteKbChanged } from '../kb/snapshot.ts';
 import { redirectStatements } from './entries.ts';
@@ -16,12 +16,18 @@ export interface EditorArea {
   id: number;
   slug: string;
   position: number;
+  /** E1: changes with every save of the area's texts or slug; a save names the one it was made from. */
+  revision: number;
   texts: Record<Locale, { title: string; description: string } | null>;
   entries: number;
 }
 
 export type AreaTextsInput = Partial<Record<Locale, { title?: unknown; description?: unknown }>>;
-type AreaResult<T = object> = ({ ok: true } & T) | { ok: false; reason: 'not-found' } | { ok: false; reason: 'invalid'; problems: FieldProblem[] };
+type AreaResult<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'invalid'; problems: FieldProblem[] }
+  | { ok: false; reason: 'conflict'; current: EditorArea };
 
 const nowMs = sql`(unixepoch('subsec') * 1000)`;
 
@@ -38,7 +44,7 @@ export async function listAreas(db: Db): Promise<EditorArea[]> {
       const row = texts.find((x) => x.areaId === a.id && x.lang === l);
       t[l] = row ? { title: row.title, description: row.description } : null;
     }
-    return { id: a.id, slug: a.slug, position: a.position, texts: t, entries: n.get(a.id) ?? 0 };
+    return { id: a.id, slug: a.slug, position: a.position, revision: a.updatedAt, texts: t, entries: n.get(a.id) ?? 0 };
   });
 }
 
@@ -92,10 +98,20 @@ export async function createArea(db: Db, input: { slug: unknown; texts: AreaText
   }
 }
 
-/** New titles and descriptions (all three languages), and optionally a new slug with a redirect from the old one. */
-export async function updateArea(db: Db, areaId: number, input: { slug?: unknown; texts: AreaTextsInput }): Promise<AreaResult<{ slug: string }>> {
+const conflict = async (db: Db, areaId: number): Promise<AreaResult<{ slug: string }>> => {
+  const current = (await listAreas(db)).find((a) => a.id === areaId);
+  return current ? { ok: false, reason: 'conflict', current } : { ok: false, reason: 'not-found' };
+};
+
+/**
+ * New titles and descriptions (all three languages), and optionally a new slug with a redirect
+ * from the old one. `revision` is the area's revision the form was made from: if another editor
+ * saved the area since, nothing is written and the current area comes back (E1, like entries).
+ */
+export async function updateArea(db: Db, areaId: number, input: { slug?: unknown; texts: AreaTextsInput; revision: number }): Promise<AreaResult<{ slug: string }>> {
   const [area] = await db.select().from(kbAreas).where(eq(kbAreas.id, areaId));
   if (!area) return { ok: false, reason: 'not-found' };
+  if (area.updatedAt !== input.revision) return conflict(db, areaId);
   const problems: FieldProblem[] = [];
   let newSlug = area.slug;
   if (input.slug !== undefined) {
@@ -107,14 +123,20 @@ export async function updateArea(db: Db, areaId: number, input: { slug?: unknown
   const texts = checkTexts(input.texts);
   if (!texts.ok) problems.push(...texts.problems);
   if (problems.length || !texts.ok) return { ok: false, reason: 'invalid', problems };
-  const statements: BatchItem<'sqlite'>[] = textStatements(db, areaId, texts.value);
+  // The guard: moves the revision on, or fails the whole batch (NOT NULL) if it moved on already.
+  const guard = db
+    .update(kbAreas)
+    .set({ updatedAt: sql`CASE WHEN ${kbAreas.updatedAt} = ${input.revision} THEN max(${nowMs}, ${input.revision} + 1) ELSE NULL END` })
+    .where(eq(kbAreas.id, areaId));
+  const statements: BatchItem<'sqlite'>[] = [guard, ...textStatements(db, areaId, texts.value)];
   if (newSlug !== area.slug) {
-    statements.push(db.update(kbAreas).set({ slug: newSlug, updatedAt: nowMs }).where(eq(kbAreas.id, areaId)), ...redirectStatements(db, 'area', area.slug, newSlug, areaId));
+    statements.push(db.update(kbAreas).set({ slug: newSlug }).where(eq(kbAreas.id, areaId)), ...redirectStatements(db, 'area', area.slug, newSlug, areaId));
   }
   statements.push(bumpKbVersion(db));
   try {
     await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   } catch (error) {
+    if (isConstraintError(error, /NOT NULL constraint failed: kb_areas\.updated_at/i)) return conflict(db, areaId);
     if (isUniqueViolation(error)) return { ok: false, reason: 'invalid', problems: [{ field: 'slug', problem: 'taken' }] };
     throw error;
   }
