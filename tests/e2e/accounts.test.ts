@@ -1,11 +1,11 @@
 // A1–A4, A11 in real Chromium: sign up → read the verification mail → verify → sign in from two
 // browsers → the sessions page lists both → end the other → its next request is signed out.
 // N3: axe-core clean on every account page, light and dark.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { latestMail } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { formatFindings, launchBrowser, POLL, seriousViolations } from './browser.ts';
+import { formatFindings, launchBrowser, POLL, seriousViolations, closeAfterTests, openPage, signInSteps } from './browser.ts';
 import { locales } from './content.ts';
 
 let server: RunningServer;
@@ -15,24 +15,13 @@ const PASSWORD = 'Tulip-Garden-2031';
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const contexts: BrowserContext[] = [];
+closeAfterTests(contexts, () => ({ browser, server }));
 
-async function newPage(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.origin, colorScheme });
-  const page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  return page;
-}
+const newPage = (colorScheme: 'light' | 'dark' = 'light') => openPage(browser, contexts, { baseURL: server.origin, colorScheme });
 
 async function signIn(page: Page, email: string) {
-  await page.goto('/en/login');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signInSteps(page, email, PASSWORD);
   await page.waitForURL('**/en/account');
 }
 

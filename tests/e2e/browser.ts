@@ -45,6 +45,24 @@ export function closeAfterTests(contexts: BrowserContext[], resources: () => { b
   });
 }
 
+/** A page in a new context of `browser` (kept in `contexts` for closeAfterTests), 8 s default timeout. */
+export async function openPage(browser: Browser, contexts: BrowserContext[], options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
+  const context = await browser.newContext(options);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  return page;
+}
+
+/** A4's identifier-first sign-in in English: email → Next → password → Sign in. */
+export async function signInSteps(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/en/login');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
 /** Resolves once the Preact islands on the page have hydrated (Astro removes `ssr` from <astro-island>). */
 export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForFunction(() => [...document.querySelectorAll('astro-island')].every((el) => !el.hasAttribute('ssr')));

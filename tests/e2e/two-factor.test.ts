@@ -5,12 +5,12 @@
 // the code step and the confirm page.
 import jsQR from 'jsqr';
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { Device, latestMail } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { codeAt, enrol, registerAndVerify, signInPassword } from '../helpers/two-factor.ts';
-import { formatFindings, launchBrowser, POLL, seriousViolations } from './browser.ts';
+import { formatFindings, launchBrowser, POLL, seriousViolations, closeAfterTests, openPage, signInSteps } from './browser.ts';
 import { locales } from './content.ts';
 
 let server: RunningServer;
@@ -20,26 +20,13 @@ const PASSWORD = 'Harbour-Lights-2032';
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const contexts: BrowserContext[] = [];
+closeAfterTests(contexts, () => ({ browser, server }));
 
-async function newPage(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.origin, colorScheme });
-  const page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  return page;
-}
+const newPage = (colorScheme: 'light' | 'dark' = 'light') => openPage(browser, contexts, { baseURL: server.origin, colorScheme });
 
 /** Email, Next, password: a 2FA account then lands on the code step. */
-async function passwordStep(page: Page, email: string) {
-  await page.goto('/en/login');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
+const passwordStep = (page: Page, email: string) => signInSteps(page, email, PASSWORD);
 
 const codeFor = (secret: string, offsetSteps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
