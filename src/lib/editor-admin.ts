@@ -91,16 +91,16 @@ export function ticketNumberFrom(value: string | undefined): number | null {
 
 export type WorkspacePage =
   | { redirect: Response }
-  | { redirect: null; gate: EditorGate; lang: Locale; tr: TFunction; db: Db; form: Record<string, string>; posted: boolean };
+  | { redirect: null; gate: Exclude<EditorGate, { status: 303 }>; lang: Locale; tr: TFunction; db: Db; form: Record<string, string>; posted: boolean };
 
 /**
  * E1: what every workspace page does first — the gate (signed out → sign-in and back, 303;
  * customers and agents → the 403 page; A9: staff without 2FA never get here, the middleware sends
  * them to enrol), the editor's language, the database, and for an editor's POST its form.
  */
-export async function workspacePage(astro: AstroGlobal): Promise<WorkspacePage> {
+export async function workspacePage(astro: AstroGlobal, formMaxLength = 4096): Promise<WorkspacePage> {
   const gate = editorGate(astro.locals.user, astro.locals.lang, astro.url);
   if (!gate.ok && gate.status === 303) return { redirect: astro.redirect(gate.location, 303) };
   const posted = gate.ok && astro.request.method === 'POST';
-  return { redirect: null, gate, lang: gate.lang, tr: t(gate.lang), db: await getDb(), form: posted ? await readForm(astro.request) : {}, posted };
+  return { redirect: null, gate, lang: gate.lang, tr: t(gate.lang), db: await getDb(), form: posted ? await readForm(astro.request, formMaxLength) : {}, posted };
 }

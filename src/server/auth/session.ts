@@ -1,7 +1,7 @@
 // Sessions after the Lucia guide: token `id.secret`, only SHA-256(secret) stored and compared in
 // constant time; inactivity expiry (refreshed at most hourly) plus an absolute lifetime (A21).
 import { and, eq, ne } from 'drizzle-orm';
-import { sessions, users, type Role } from '../../../db/schema/index.ts';
+import { sessions, type Role } from '../../../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { hashSecret, randomId, randomSecret, secretsEqual, splitToken } from './crypto.ts';
 
