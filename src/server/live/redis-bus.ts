@@ -4,28 +4,34 @@
 // listeners on it. Pub/sub is at-most-once: if Redis is away, publishes fail (logged, the write
 // itself is already committed) and streams recover from the stored record (catch-up on the next
 // event, LIVE_POLL_MS, or the browser's reconnect with Last-Event-ID).
-import { createClient } from 'redis';
+// The Redis client is loaded only when this bus is made (LIVE_BUS_URL set): an instance on the
+// in-process bus never loads it.
 import type { BusListener, BusMessage, EventBus } from './bus.ts';
 
 const PREFIX = 'loket:';
 
+/** The publishing and the subscribing connection, once both are open. */
+async function connect(url: string) {
+  const { createClient } = await import('redis');
+  const publisher = createClient({ url });
+  const subscriber = publisher.duplicate();
+  for (const client of [publisher, subscriber]) client.on('error', (error: Error) => console.error(`loket: live bus (Redis): ${error.message}`));
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+  return { publisher, subscriber };
+}
+
 export class RedisEventBus implements EventBus {
-  private readonly publisher: ReturnType<typeof createClient>;
-  private readonly subscriber: ReturnType<typeof createClient>;
-  private readonly connected: Promise<unknown>;
+  private readonly clients: ReturnType<typeof connect>;
   private readonly channels = new Map<string, { listeners: Set<BusListener>; ready: Promise<void> }>();
 
   constructor(url: string) {
-    this.publisher = createClient({ url });
-    this.subscriber = this.publisher.duplicate();
-    for (const client of [this.publisher, this.subscriber]) client.on('error', (error: Error) => console.error(`loket: live bus (Redis): ${error.message}`));
-    this.connected = Promise.all([this.publisher.connect(), this.subscriber.connect()]);
-    this.connected.catch(() => {}); // reported through the error events; calls below fail on their own
+    this.clients = connect(url);
+    this.clients.catch(() => {}); // reported through the error events; calls below fail on their own
   }
 
   async publish(channel: string, message: BusMessage): Promise<void> {
-    await this.connected;
-    await this.publisher.publish(PREFIX + channel, JSON.stringify(message));
+    const { publisher } = await this.clients;
+    await publisher.publish(PREFIX + channel, JSON.stringify(message));
   }
 
   subscribe(channel: string, listener: BusListener): () => void {
@@ -47,7 +53,7 @@ export class RedisEventBus implements EventBus {
           }
         }
       };
-      const ready = this.connected.then(() => this.subscriber.subscribe(PREFIX + channel, deliver)).then(() => undefined);
+      const ready = this.clients.then(({ subscriber }) => subscriber.subscribe(PREFIX + channel, deliver)).then(() => undefined);
       ready.catch((error: Error) => console.error(`loket: live bus (Redis) could not subscribe to ${channel}: ${error.message}`));
       entry = { listeners, ready };
       this.channels.set(channel, entry);
@@ -58,7 +64,7 @@ export class RedisEventBus implements EventBus {
       current.listeners.delete(listener);
       if (current.listeners.size === 0 && this.channels.get(channel) === current) {
         this.channels.delete(channel);
-        void current.ready.then(() => this.subscriber.unsubscribe(PREFIX + channel)).catch(() => {});
+        void current.ready.then(() => this.clients).then(({ subscriber }) => subscriber.unsubscribe(PREFIX + channel)).catch(() => {});
       }
     };
   }
@@ -74,6 +80,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.channels.clear();
-    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+    const clients = await this.clients.catch(() => null);
+    if (clients) await Promise.allSettled([clients.subscriber.quit(), clients.publisher.quit()]);
   }
 }
