@@ -200,6 +200,28 @@ describe('E1: a concurrent edit is detected', () => {
   });
 });
 
+describe('E1 / E4: the import and the editor share one version history', () => {
+  test('E4: an import after an editor unpublished a language republishes it past every earlier version (no clash with the kept history)', async () => {
+    const e = await entry();
+    let rev = e.editRevision;
+    const s = await saveDrafts(db, editor, e.id, rev, { en: { ...textOf(e, 'en'), answer: 'An editor’s answer.' } });
+    rev = s.ok ? s.editRevision : -1;
+    const p = await publishDraft(db, editor, e.id, 'en', rev);
+    rev = p.ok ? p.editRevision : -1;
+    expect(p).toMatchObject({ ok: true, version: 2 });
+    expect((await unpublish(db, editor, e.id, 'en', rev)).ok).toBe(true);
+    const report = await importContentDir(db, CONTENT_ROOT); // content/ still has the en file
+    expect(report).toMatchObject({ changed: true, translationsCreated: 1 });
+    const after = await entry();
+    expect(after.langs.en.published).toMatchObject({ version: 3, answerMd: e.langs.en.published!.answerMd });
+    expect((await revisionsOf(db, e.id, 'en')).map((r) => [r.version, r.action])).toEqual([
+      [3, 'import'],
+      [2, 'publish'],
+      [1, 'import'],
+    ]);
+  });
+});
+
 describe('E2: translations go outdated when the source language changes', () => {
   const status = async () => {
     const e = await entry();

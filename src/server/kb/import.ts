@@ -2,7 +2,7 @@
 // a changed file updates its translation, keeps the previous version as a revision (E1)
 // and bumps the knowledge-base version so caches and the search index refresh (E3).
 import type { BatchItem } from 'drizzle-orm/batch';
-import { sql } from 'drizzle-orm';
+import { max, sql } from 'drizzle-orm';
 import {
   kbAreaTranslations,
   kbAreas,
@@ -48,7 +48,7 @@ export async function importContent(db: Db, content: ContentSet): Promise<Import
     unchanged: 0,
     changed: false,
   };
-  const [areaRows, areaTrRows, entryRows, trRows] = await Promise.all([
+  const [areaRows, areaTrRows, entryRows, trRows, revisionRows] = await Promise.all([
     db.select().from(kbAreas),
     db.select().from(kbAreaTranslations),
     db.select().from(kbEntries),
@@ -62,6 +62,11 @@ export async function importContent(db: Db, content: ContentSet): Promise<Import
         version: kbEntryTranslations.version,
       })
       .from(kbEntryTranslations),
+    // E1: the highest version ever published per translation (an unpublished one has none live)
+    db
+      .select({ entryId: kbEntryRevisions.entryId, lang: kbEntryRevisions.lang, version: max(kbEntryRevisions.version) })
+      .from(kbEntryRevisions)
+      .groupBy(kbEntryRevisions.entryId, kbEntryRevisions.lang),
   ]);
   const areaBySlug = new Map(areaRows.map((a) => [a.slug, a]));
   const areaSlugById = new Map(areaRows.map((a) => [a.id, a.slug]));
@@ -69,6 +74,7 @@ export async function importContent(db: Db, content: ContentSet): Promise<Import
   const entryBySlug = new Map(entryRows.map((e) => [e.slug, e]));
   const entrySlugById = new Map(entryRows.map((e) => [e.id, e.slug]));
   const tr = new Map(trRows.map((t) => [`${entrySlugById.get(t.entryId)}/${t.lang}`, t]));
+  const lastVersion = new Map(revisionRows.map((r) => [`${entrySlugById.get(r.entryId)}/${r.lang}`, r.version ?? 0]));
 
   const statements: BatchItem<'sqlite'>[] = [];
   const areaId = (slug: string) => sql`(SELECT id FROM kb_areas WHERE slug = ${slug})`;
@@ -136,7 +142,8 @@ export async function importContent(db: Db, content: ContentSet): Promise<Import
       report.unchanged++;
       continue;
     }
-    const version = (existing?.version ?? 0) + 1;
+    // Past every version ever published: a translation an editor unpublished keeps its history.
+    const version = Math.max(existing?.version ?? 0, lastVersion.get(`${e.slug}/${e.lang}`) ?? 0) + 1;
     const sourceVersion =
       e.lang === sourceLangOf(e.slug)
         ? sql`${version}`
