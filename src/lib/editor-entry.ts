@@ -6,7 +6,7 @@ import { kbEntries, kbSlugRedirects } from '../../db/schema/index.ts';
 import { isLocale, locales, type Locale } from '../i18n/locales.ts';
 import type { SessionUser } from '../server/auth/session.ts';
 import type { Db } from '../server/db/client.ts';
-import { moveEntryToArea, publishDraft, renameEntry, revisionsOf, saveDrafts, setSourceLang, unpublish, type EditorEntry, type TranslationStatus, type WriteFailure } from '../server/editor/entries.ts';
+import { deleteEntry, moveEntryToArea, publishDraft, renameEntry, revisionsOf, saveDrafts, setSourceLang, unpublish, type EditorEntry, type TranslationStatus, type WriteFailure } from '../server/editor/entries.ts';
 import { isBlankText, validateLang, type EntryTextInput, type FieldProblem } from '../server/editor/validate.ts';
 import { renderMarkdown } from '../server/kb/markdown.ts';
 import { ticketById } from '../server/tickets/tickets.ts';
@@ -27,8 +27,8 @@ export async function renamedEntrySlug(db: Db, slug: string): Promise<string | n
 }
 
 /** Which form on the page a refusal belongs to: its fields keep what was typed. */
-export type EntryForm = 'texts' | 'unpublish' | 'rename' | 'move' | 'source';
-export type EntryError = 'invalid' | 'conflict' | 'not-published' | 'unknown-action' | 'not-found';
+export type EntryForm = 'texts' | 'unpublish' | 'rename' | 'move' | 'source' | 'delete';
+export type EntryError = 'invalid' | 'conflict' | 'not-published' | 'still-published' | 'unknown-action' | 'not-found';
 
 export type EntryOutcome =
   | { kind: 'redirect'; location: string }
@@ -44,6 +44,8 @@ function refused(failure: WriteFailure, form: EntryForm, lang?: Locale): EntryOu
       return { kind: 'render', status: 400, form, error: 'invalid', problems: failure.problems, lang };
     case 'not-found':
       return { kind: 'render', status: 404, form, error: 'not-found', problems: [], lang };
+    case 'still-published':
+      return { kind: 'render', status: 409, form, error: 'still-published', problems: [], lang };
     default:
       return { kind: 'render', status: 400, form, error: 'not-published', problems: [], lang };
   }
@@ -86,6 +88,10 @@ export async function runEntryAction(db: Db, user: SessionUser, entry: EditorEnt
     if (!isLocale(form.lang)) return { kind: 'render', status: 400, form: 'unpublish', error: 'unknown-action', problems: [] };
     const result = await unpublish(db, user, entry.id, form.lang, revision);
     return result.ok ? back(`?done=unpublished&lang=${form.lang}`) : refused(result, 'unpublish', form.lang);
+  }
+  if (action === 'delete') {
+    const result = await deleteEntry(db, entry.id, revision);
+    return result.ok ? { kind: 'redirect', location: `/editor?done=deleted&slug=${encodeURIComponent(entry.slug)}` } : refused(result, 'delete');
   }
   if (action === 'rename') {
     const result = await renameEntry(db, entry.id, form.slug ?? '', revision);

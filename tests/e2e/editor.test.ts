@@ -109,7 +109,7 @@ describe('E3: a page left open keeps up with publishing', () => {
 
 describe('N3: the entry editor passes axe', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
-    test(`N3: entry editor (also with errors and after a conflict), history with a diff, restore confirmation and new-entry page pass axe (${colorScheme} mode)`, { timeout: 60_000 }, async () => {
+    test(`N3: entry editor (also with errors and after a conflict), history with a diff, restore and delete confirmations and new-entry page pass axe (${colorScheme} mode)`, { timeout: 60_000 }, async () => {
       const e = entries[colorScheme === 'light' ? 10 : 11]!;
       const page = await newPage({ colorScheme }, actors.editor);
       const problems: string[] = [];
@@ -157,6 +157,18 @@ describe('N3: the entry editor passes axe', () => {
       await waitForHydration(page);
       expect(await page.locator('[data-error="invalid"]').count()).toBe(1);
       await check('new entry, refused input');
+      // A valid new entry (a draft, not public): its page offers deletion, with a confirmation.
+      await page.locator('#new-area').selectOption({ index: 1 });
+      await page.locator('#q').fill(`A draft to delete in ${colorScheme} mode?`);
+      await page.locator('#a').fill('Nothing to see yet.');
+      await page.locator('input[name="tag-tickets"]').check();
+      await page.getByRole('button', { name: en('editor.new.create') }).click();
+      await page.waitForURL('**/editor/entries/a-draft-to-delete-**');
+      await page.getByRole('link', { name: en('editor.entry.delete') }).click();
+      await page.waitForURL('**?delete=1#confirm-delete');
+      await check('delete confirmation');
+      await page.getByRole('button', { name: en('editor.entry.deleteConfirm') }).click();
+      await page.waitForURL('**/editor?done=deleted**');
       await visit(page, '/editor/entries/no-such-entry', 404);
       await check('not found');
       expect(problems, `axe violations:\n${problems.join('\n')}`).toEqual([]);

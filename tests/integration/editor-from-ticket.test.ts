@@ -2,7 +2,8 @@
 // resolved ticket an agent makes a draft entry in the ticket's language — subject as question,
 // the answers given (never an internal note) as answer. It is invisible to visitors, search and
 // the sitemap until an editor publishes it; customers and editors cannot trigger it in the
-// console, an open ticket is refused, and asking twice gives the same draft.
+// console, an open ticket is refused, and asking twice gives the same draft. A draft that should
+// not become an article is deleted by an editor.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Db } from '../../src/server/db/client.ts';
 import { loadEditorEntry, publishDraft, saveDrafts } from '../../src/server/editor/entries.ts';
@@ -86,6 +87,39 @@ describe('E5: draft an entry from a resolved ticket', () => {
     expect(await (await actors.anonymous.device.get('/fr/search?q=quokkafrance')).text()).toContain(slug);
     const stillOne = await actors.agent.device.post(`/staff/tickets/${ticket.number}`, { action: 'draft-entry' });
     expect(stillOne.headers.get('location')).toBe(`/staff/tickets/${ticket.number}?done=draft-entry-exists`);
+  });
+
+  test('E5 / E1: a draft from a ticket that should not become an article is deleted by an editor (after a confirmation); the ticket can then be drafted again; customers and agents cannot delete', async () => {
+    const ticket = await answeredTicket('Throwaway quokkadelete question', 'en');
+    expect((await actors.agent.device.post(`/staff/tickets/${ticket.number}`, { action: 'draft-entry' })).status).toBe(303);
+    const slug = 'throwaway-quokkadelete-question';
+    const page = await actors.editor.device.get(`/editor/entries/${slug}`);
+    expect(await page.text()).toContain(`href="/editor/entries/${slug}?delete=1#confirm-delete"`);
+    const confirm = await (await actors.editor.device.get(`/editor/entries/${slug}?delete=1`)).text();
+    expect(confirm).toContain('value="delete"');
+    const revision = /value="delete"[^>]*>[^<]*<input[^>]*name="revision"[^>]*value="(\d+)"/.exec(confirm)?.[1];
+    expect(revision).toBeDefined();
+
+    const before = await counts();
+    for (const name of ['customerA', 'agent'] as const) {
+      expect((await actors[name].device.post(`/editor/entries/${slug}`, { action: 'delete', revision: revision! })).status, name).toBe(403);
+    }
+    expect(await counts()).toEqual(before);
+
+    const res = await actors.editor.device.post(`/editor/entries/${slug}`, { action: 'delete', revision: revision! });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/editor?done=deleted&slug=${slug}`);
+    expect(await (await actors.editor.device.get(res.headers.get('location')!)).text()).toContain(`The entry “${slug}” has been deleted.`);
+    expect(await query(server.dbUrl, 'SELECT id FROM kb_entries WHERE slug = ?', [slug])).toEqual([]);
+    expect((await actors.agent.device.post(`/staff/tickets/${ticket.number}`, { action: 'draft-entry' })).headers.get('location')).toBe(`/staff/tickets/${ticket.number}?done=draft-entry`);
+
+    // A published entry cannot be deleted: 409, nothing written.
+    const [published] = await query(server.dbUrl, "SELECT e.slug, e.edit_revision FROM kb_entries e JOIN kb_entry_translations t ON t.entry_id = e.id WHERE t.lang = 'en' LIMIT 1");
+    const beforePublished = await counts();
+    const refused = await actors.editor.device.post(`/editor/entries/${published!.slug}`, { action: 'delete', revision: String(published!.edit_revision) });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('This entry is published. Unpublish every language before deleting it.');
+    expect(await counts()).toEqual(beforePublished);
   });
 
   test('E5: the admin may draft too and gets a link to the editor', async () => {

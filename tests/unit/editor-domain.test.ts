@@ -9,6 +9,7 @@ import { createArea, listAreas, moveAreaStep, updateArea } from '../../src/serve
 import { diffTexts } from '../../src/server/editor/diff.ts';
 import {
   createEntry,
+  deleteEntry,
   listEntrySummaries,
   loadEditorEntry,
   moveEntryStep,
@@ -155,6 +156,34 @@ describe('E1: drafts and publishing', () => {
       reason: 'invalid',
       problems: [{ field: 'area', problem: 'invalid' }, { field: 'slug', problem: 'invalid' }],
     });
+  });
+});
+
+describe('E1: deleting an entry no visitor sees', () => {
+  test('E1: a never-published entry is deleted with its drafts and old slugs; a public one is refused until every language is unpublished', async () => {
+    const [area] = await listAreas(db);
+    const made = await createEntry(db, editor, { areaId: area!.id, sourceLang: 'en', text: { question: 'A draft to throw away?', answer: 'Nothing yet.', tags: ['tickets'] } });
+    if (!made.ok) throw new Error('not created');
+    const draft = await entry(made.slug);
+    const renamed = await renameEntry(db, draft.id, 'throw-away', draft.editRevision);
+    if (!renamed.ok) throw new Error('not renamed');
+    expect(await deleteEntry(db, draft.id, draft.editRevision)).toMatchObject({ ok: false, reason: 'conflict' });
+    expect(await deleteEntry(db, draft.id, renamed.editRevision)).toMatchObject({ ok: true });
+    expect(await loadEditorEntry(db, draft.id)).toBeNull();
+    const left = await db.$client.execute({ sql: "SELECT (SELECT count(*) FROM kb_entry_drafts WHERE entry_id = ?) AS drafts, (SELECT count(*) FROM kb_slug_redirects WHERE kind = 'entry' AND target_id = ?) AS redirects", args: [draft.id, draft.id] });
+    expect(left.rows[0]).toMatchObject({ drafts: 0, redirects: 0 });
+
+    const published = await entry();
+    const before = await listEntrySummaries(db, 'en');
+    expect(await deleteEntry(db, published.id, published.editRevision)).toEqual({ ok: false, reason: 'still-published' });
+    expect(await listEntrySummaries(db, 'en')).toEqual(before);
+    let rev = published.editRevision;
+    for (const lang of ['nl', 'en', 'fr'] as const) {
+      const u = await unpublish(db, editor, published.id, lang, rev);
+      rev = u.ok ? u.editRevision : -1;
+    }
+    expect(await deleteEntry(db, published.id, rev)).toMatchObject({ ok: true });
+    expect((await getKb(db)).entry(SLUG)).toBeUndefined();
   });
 });
 

@@ -63,7 +63,7 @@ export type WriteFailure =
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'conflict'; editRevision: number }
   | { ok: false; reason: 'invalid'; problems: FieldProblem[] }
-  | { ok: false; reason: 'nothing-to-publish' | 'not-published' };
+  | { ok: false; reason: 'nothing-to-publish' | 'not-published' | 'still-published' };
 export type WriteResult<T = object> = ({ ok: true; editRevision: number } & T) | WriteFailure;
 
 const nowMs = sql`(unixepoch('subsec') * 1000)`;
@@ -288,6 +288,23 @@ export async function unpublish(db: Db, editor: Editor, entryId: number, lang: L
   }
   statements.push(db.delete(kbEntryTranslations).where(and(eq(kbEntryTranslations.entryId, entryId), eq(kbEntryTranslations.lang, lang))), bumpKbVersion(db));
   return guarded(db, entryId, expected, statements, { published: true });
+}
+
+/**
+ * E1 / E5: deletes an entry no visitor can see (a draft never published, a draft from a ticket that
+ * should not become an article, or one unpublished in every language) with its drafts, history and
+ * old slugs. A public entry is refused: unpublish its languages first.
+ */
+export async function deleteEntry(db: Db, entryId: number, expected: number): Promise<WriteResult> {
+  const found = await entryFor(db, entryId, expected);
+  if (!found.ok) return found;
+  if (found.entry.isPublic) return { ok: false, reason: 'still-published' };
+  const result = await guarded(db, entryId, expected, [
+    db.delete(kbSlugRedirects).where(and(eq(kbSlugRedirects.kind, 'entry'), eq(kbSlugRedirects.targetId, entryId))),
+    // drafts, revisions and feedback go with it (ON DELETE CASCADE)
+    db.delete(kbEntries).where(eq(kbEntries.id, entryId)),
+  ]);
+  return result;
 }
 
 /** E2: which language the others are translated from. The current texts count as up to date with the new source. */
