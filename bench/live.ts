@@ -68,12 +68,17 @@ export async function stopProcess(running: Running): Promise<void> {
   children.delete(child);
 }
 
-/** The app as `npm start` runs it, on a fresh database file; API limits raised as given (documented in bench/README.md). */
-export async function startApp(label: string, env: Record<string, string> = {}): Promise<Running & { dbUrl: string }> {
+/**
+ * The app as `npm start` runs it, on a fresh database file; API limits raised as given (documented
+ * in bench/README.md). `prepare` may fill the database file first (the app then finds a non-empty
+ * knowledge base and imports nothing).
+ */
+export async function startApp(label: string, env: Record<string, string> = {}, prepare?: (dbUrl: string) => Promise<void>): Promise<Running & { dbUrl: string }> {
   if (!existsSync(join(ROOT, 'dist/server/entry.mjs'))) throw new Error('no build in dist/ — run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), `loket-bench-${label}-`));
   dirs.add(dir);
   const dbUrl = `file:${join(dir, 'bench.db')}`;
+  await prepare?.(dbUrl);
   const app = await startProcess('app', ['scripts/start.ts'], { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: dbUrl, ASTRO_TELEMETRY_DISABLED: '1', ...env });
   return { ...app, dbUrl };
 }

@@ -13,13 +13,13 @@
 import autocannon from 'autocannon';
 import type { Result } from 'autocannon';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, startProcess, stopProcess } from './live.ts';
-import { gitState, loadAverage, machine, round } from './util.ts';
+import { buildFreshness, gitState, loadAverage, machine, round } from './util.ts';
 
 const ENTRY_PATH = '/en/account-security/password-requirements';
 const CONNECTIONS = 50;
@@ -231,18 +231,6 @@ async function measureJs(origin: string, html: string): Promise<Record<string, u
 
 // ----------------------------------------------------------------------------------------- run
 
-/** Newest modification time (ms) of the files under `path`, bounded in count. */
-function newestMtime(path: string, budget = { files: 5000 }): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const name of readdirSync(path)) {
-    if (--budget.files < 0) break;
-    newest = Math.max(newest, newestMtime(join(path, name), budget));
-  }
-  return newest;
-}
-
 const entry = join(ROOT, 'dist/server/entry.mjs');
 let built = 'existing dist/';
 if (!existsSync(entry)) {
@@ -252,13 +240,7 @@ if (!existsSync(entry)) {
   built = 'built by this run';
 }
 
-const builtAt = statSync(entry).mtimeMs;
-const sourceChangedAt = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'astro.config.mjs')));
-const build = {
-  dist: built,
-  builtAt: new Date(builtAt).toISOString(),
-  sourceNewerThanBuild: sourceChangedAt > builtAt,
-};
+const build = { dist: built, ...buildFreshness(ROOT) };
 if (build.sourceNewerThanBuild) console.error('bench:pages: warning — src/ changed after dist/ was built; the app measured is the built one');
 
 const app = await startProcess('app', ['scripts/start.ts'], {

@@ -11,18 +11,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import { t } from '../src/i18n/index.ts';
 import { locales, type Locale } from '../src/i18n/locales.ts';
 import type { SearchOptions } from 'minisearch';
-import { processTerm, searchQueryOptions, type SearchDoc } from '../src/lib/search.ts';
+import { searchQueryOptions } from '../src/lib/search.ts';
 import { openDatabase } from '../src/server/db/client.ts';
 import { migrateDatabase } from '../src/server/db/migrate.ts';
 import { readContent } from '../src/server/kb/content-files.ts';
 import { importContent } from '../src/server/kb/import.ts';
-import { excerpt } from '../src/server/kb/markdown.ts';
 import { getKb } from '../src/server/kb/snapshot.ts';
 import { buildIndex, indexFor, loadIndex, runSearch, searchDocs, type LanguageIndex } from '../src/server/kb/search-index.ts';
-import { tagIds } from '../src/server/kb/tags.ts';
+import { generateDocs, generateRealisticDocs, vocabularyOf, ZIPF_VOCABULARY, type Vocabulary } from './corpus.ts';
 import { gitState, kb, loadAverage, machine, percentile, pick, prng, randInt, round } from './util.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -39,31 +37,7 @@ function checkBudget(): void {
   if (performance.now() - started > TIME_BUDGET_MS) throw new Error(`bench:search exceeded its ${TIME_BUDGET_MS / 1000} s budget`);
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
-
-interface Vocabulary {
-  /** every word occurrence (lowercased), stop words included: natural text for generation */
-  tokens: string[];
-  /** occurrences of words worth searching for (not stop words, ≥ 3 letters): query words, weighted by frequency */
-  queryWords: string[];
-  distinct: number;
-}
-
-function vocabularyOf(docs: SearchDoc[]): Vocabulary {
-  const tokens: string[] = [];
-  const queryWords: string[] = [];
-  for (const d of docs) {
-    for (const text of [d.q, d.a, d.t]) {
-      for (const m of text.matchAll(WORD)) {
-        const w = m[0].toLowerCase();
-        tokens.push(w);
-        if (w.length >= 3 && !/^\d+$/.test(w) && processTerm(w) !== null) queryWords.push(w);
-      }
-    }
-  }
-  return { tokens, queryWords, distinct: new Set(queryWords).size };
-}
 
 type QueryKind = 'word' | 'prefix' | 'typo';
 
@@ -197,104 +171,6 @@ function timeLoad(json: string): number {
   const t0 = performance.now();
   loadIndex(json);
   return round(performance.now() - t0, 2);
-}
-
-function sentence(rand: () => number, tokens: string[], min: number, max: number): string[] {
-  return Array.from({ length: randInt(rand, min, max) }, () => pick(rand, tokens));
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** A synthetic entry made of the language's starter words (same word frequencies). */
-function generateDocs(rand: () => number, lang: Locale, vocab: Vocabulary, areas: string[], count: number): SearchDoc[] {
-  const tr = t(lang);
-  const tagLabels = tagIds.map((id) => tr(`tags.${id}`, { defaultValue: id }));
-  const docs: SearchDoc[] = [];
-  for (let i = 0; i < count; i++) {
-    const q = `${capitalize(sentence(rand, vocab.tokens, 8, 12).join(' '))}?`;
-    const words = sentence(rand, vocab.tokens, 40, 90);
-    // sentences of 6–15 words, like a real answer
-    const parts: string[] = [];
-    for (let at = 0; at < words.length; ) {
-      const len = randInt(rand, 6, 15);
-      parts.push(`${capitalize(words.slice(at, at + len).join(' '))}.`);
-      at += len;
-    }
-    const a = parts.join(' ');
-    const tags = new Set<string>();
-    const tagCount = randInt(rand, 1, 3);
-    for (let k = 0; k < 20 && tags.size < tagCount; k++) tags.add(pick(rand, tagLabels));
-    docs.push({ id: `generated-${i}`, s: pick(rand, areas), q, a, t: [...tags].join(' '), x: excerpt(a), l: '' });
-  }
-  return docs;
-}
-
-/**
- * A 5,000-entry corpus with a realistic vocabulary: the language's starter words plus coined
- * words built from their pieces, ~15,000 in all (Heaps' law for ~375,000 words of text), drawn
- * with Zipf frequencies (rank^-1) so a few words are everywhere and most are rare, as in a real
- * help center. Stop words are mixed in as they occur in the starter text.
- */
-const ZIPF_VOCABULARY = 15_000;
-function zipfSampler(rand: () => number, vocab: Vocabulary): { word: () => string; stop: () => string } {
-  const base = [...new Set(vocab.queryWords)];
-  for (let i = base.length - 1; i > 0; i--) {
-    const j = randInt(rand, 0, i);
-    [base[i], base[j]] = [base[j]!, base[i]!];
-  }
-  const words = [...base];
-  const seen = new Set(words);
-  while (words.length < ZIPF_VOCABULARY) {
-    const a = pick(rand, base);
-    const b = pick(rand, base);
-    const w = a.slice(0, randInt(rand, 2, Math.min(6, a.length))) + b.slice(b.length - randInt(rand, 2, Math.min(6, b.length)));
-    if (w.length >= 4 && !seen.has(w) && processTerm(w) !== null) {
-      seen.add(w);
-      words.push(w);
-    }
-  }
-  const cumulative: number[] = [];
-  let total = 0;
-  for (let r = 0; r < words.length; r++) cumulative.push((total += 1 / (r + 1)));
-  const stops = vocab.tokens.filter((t) => processTerm(t) === null);
-  return {
-    word: () => {
-      const x = rand() * total;
-      let lo = 0;
-      let hi = cumulative.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cumulative[mid]! < x) lo = mid + 1;
-        else hi = mid;
-      }
-      return words[lo]!;
-    },
-    stop: () => pick(rand, stops),
-  };
-}
-
-function generateRealisticDocs(rand: () => number, lang: Locale, vocab: Vocabulary, areas: string[], count: number): { docs: SearchDoc[]; queryVocab: Vocabulary } {
-  const zipf = zipfSampler(rand, vocab);
-  const text = (min: number, max: number) =>
-    Array.from({ length: randInt(rand, min, max) }, () => (rand() < 0.45 ? zipf.stop() : zipf.word()));
-  const tokens: string[] = [];
-  for (let i = 0; i < 40_000; i++) tokens.push(zipf.word());
-  const tr = t(lang);
-  const tagLabels = tagIds.map((id) => tr(`tags.${id}`, { defaultValue: id }));
-  const docs: SearchDoc[] = [];
-  for (let i = 0; i < count; i++) {
-    const q = `${capitalize(text(8, 12).join(' '))}?`;
-    const a = `${capitalize(text(40, 90).join(' '))}.`;
-    const tags = new Set<string>();
-    const tagCount = randInt(rand, 1, 3);
-    for (let k = 0; k < 20 && tags.size < tagCount; k++) tags.add(pick(rand, tagLabels));
-    docs.push({ id: `realistic-${i}`, s: pick(rand, areas), q, a, t: [...tags].join(' '), x: excerpt(a), l: '' });
-  }
-  // Queries are drawn with the corpus's own word frequencies.
-  const queryWords = tokens.filter((w) => w.length >= 3);
-  return { docs, queryVocab: { tokens, queryWords, distinct: new Set(queryWords).size } };
 }
 
 // ---------------------------------------------------------------------------------------------

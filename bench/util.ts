@@ -1,4 +1,6 @@
 // Small helpers shared by the benchmarks: a seeded PRNG, percentiles, formatting.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** mulberry32: a tiny deterministic PRNG, good enough for picking benchmark inputs. */
 export function prng(seed: number): () => number {
@@ -65,4 +67,23 @@ export async function gitState(root: string): Promise<{ commit: string; uncommit
     .split('\n')
     .filter(Boolean);
   return { commit: run(['rev-parse', '--short', 'HEAD']) || 'unknown', uncommittedAppFiles: dirty };
+}
+
+/** Newest modification time (ms) of the files under `path`, bounded in count. */
+function newestMtime(path: string, budget = { files: 5000 }): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) {
+    if (--budget.files < 0) break;
+    newest = Math.max(newest, newestMtime(join(path, name), budget));
+  }
+  return newest;
+}
+
+/** When dist/ was built, and whether src/ (or the Astro config) changed after: then the app measured is not the code in the tree. */
+export function buildFreshness(root: string): { builtAt: string; sourceNewerThanBuild: boolean } {
+  const builtAt = statSync(join(root, 'dist/server/entry.mjs')).mtimeMs;
+  const sourceChangedAt = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'astro.config.mjs')));
+  return { builtAt: new Date(builtAt).toISOString(), sourceNewerThanBuild: sourceChangedAt > builtAt };
 }
