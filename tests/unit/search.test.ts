@@ -129,6 +129,38 @@ describe('K5: a missing translation falls back with its language marked', () => 
   });
 });
 
+describe('E3: a publish rebuilds only the languages whose documents changed', () => {
+  test('E3: after an English-only change the nl and fr indexes are taken over (same object, same ETag); en is rebuilt with a new ETag and the new word', async () => {
+    const { tempDb } = await import('../helpers/kb.ts');
+    const { importContentDir } = await import('../../src/server/kb/import.ts');
+    const { CONTENT_ROOT } = await import('../helpers/kb.ts');
+    const own = await tempDb();
+    try {
+      await importContentDir(own.db, CONTENT_ROOT);
+      const before = await getKb(own.db);
+      const old = { nl: indexFor(before, 'nl'), en: indexFor(before, 'en'), fr: indexFor(before, 'fr') };
+      await own.db.$client.execute("UPDATE kb_entry_translations SET answer_text = answer_text || ' quokkarebuild', version = version + 1 WHERE lang = 'en' AND entry_id = (SELECT id FROM kb_entries WHERE slug = 'reset-password')");
+      await own.db.$client.execute('UPDATE kb_state SET version = version + 1 WHERE id = 1');
+      const { noteKbChanged } = await import('../../src/server/kb/snapshot.ts');
+      noteKbChanged(own.db);
+      const after = await getKb(own.db);
+      expect(after).not.toBe(before);
+      const now = { nl: indexFor(after, 'nl'), en: indexFor(after, 'en'), fr: indexFor(after, 'fr') };
+      expect(now.nl.search).toBe(old.nl.search);
+      expect(now.nl.hash).toBe(old.nl.hash);
+      expect(now.fr.compressed).toBe(old.fr.compressed);
+      expect(now.en.search).not.toBe(old.en.search);
+      expect(now.en.hash).not.toBe(old.en.hash);
+      expect(runSearch(now.en, 'quokkarebuild')[0]?.id).toBe('reset-password');
+      expect(runSearch(now.nl, 'quokkarebuild')).toEqual([]);
+      expect(now.en.kbVersion).toBe(after.version);
+      expect(now.nl.kbVersion).toBe(after.version);
+    } finally {
+      own.close();
+    }
+  });
+});
+
 describe('K5: large knowledge bases stay fast (pruneCommonTerms)', async () => {
   const { pruneCommonTerms } = await import('../../src/lib/search.ts');
   const { buildIndex } = await import('../../src/server/kb/search-index.ts');

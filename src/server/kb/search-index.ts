@@ -47,15 +47,33 @@ export function loadIndex(json: string): MiniSearch<SearchDoc> {
 // Indexes belong to the snapshot they were built from: a new version brings new indexes.
 const cache = new WeakMap<KbSnapshot, Map<Locale, LanguageIndex>>();
 
+/**
+ * E3: the last index built per language, by a hash of the documents it was built from. A publish
+ * in one language leaves the others' documents as they were, so their index (with its JSON, ETag
+ * and compressed bodies) is taken over instead of rebuilt: at 5,000 entries a rebuild blocks the
+ * process for ~0.7 s per language (bench/RESULTS.md, section 7). The index depends on nothing but
+ * its documents, so one process-wide entry per language is right for every database.
+ */
+const lastBuilt = new Map<Locale, { docsHash: string; index: LanguageIndex }>();
+
 export function indexFor(kb: KbSnapshot, lang: Locale): LanguageIndex {
   let perLang = cache.get(kb);
   if (!perLang) cache.set(kb, (perLang = new Map()));
   const cached = perLang.get(lang);
   if (cached) return cached;
-  const search = buildIndex(searchDocs(kb, lang));
-  const json = JSON.stringify(search);
-  const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
-  const index: LanguageIndex = { lang, kbVersion: kb.version, json, hash, search, compressed: new Compressed(Buffer.from(json)) };
+  const docs = searchDocs(kb, lang);
+  const docsHash = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
+  const previous = lastBuilt.get(lang);
+  let index: LanguageIndex;
+  if (previous?.docsHash === docsHash) {
+    index = { ...previous.index, kbVersion: kb.version };
+  } else {
+    const search = buildIndex(docs);
+    const json = JSON.stringify(search);
+    const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
+    index = { lang, kbVersion: kb.version, json, hash, search, compressed: new Compressed(Buffer.from(json)) };
+    lastBuilt.set(lang, { docsHash, index });
+  }
   perLang.set(lang, index);
   return index;
 }
