@@ -33,4 +33,16 @@ describe('compression', () => {
     expect(gunzipSync(c.body('gzip').body).equals(text)).toBe(true);
     expect(new Compressed(Buffer.from('tiny')).body('br').encoding).toBe('identity');
   });
+  test('E3: compressed off the event loop, a body is made once however many ask at the same time, and is the same bytes', async () => {
+    const text = Buffer.from(JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ id: `entry-${i}`, q: `Question ${i % 97}` }))));
+    const c = new Compressed(text);
+    const [a, b, g] = await Promise.all([c.bodyOffThread('br'), c.bodyOffThread('br'), c.bodyOffThread('gzip')]);
+    expect(a.encoding).toBe('br');
+    expect(a.body).toBe(b.body); // one compression, shared
+    expect(brotliDecompressSync(a.body).equals(text)).toBe(true);
+    expect(gunzipSync(g.body).equals(text)).toBe(true);
+    expect(c.body('br').body).toBe(a.body); // the synchronous path reuses it
+    expect((await c.bodyOffThread('identity')).body).toBe(text);
+    expect((await new Compressed(Buffer.from('tiny')).bodyOffThread('br')).encoding).toBe('identity');
+  });
 });

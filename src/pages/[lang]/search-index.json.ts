@@ -11,7 +11,6 @@ export const GET: APIRoute = async ({ params, request, url }) => {
   const index = await getSearchIndex(await getDb(), params.lang);
   const etag = `"${index.hash}"`;
   const versioned = url.searchParams.get('v') === index.hash;
-  const { body, encoding } = index.compressed.body(pickEncoding(request.headers.get('accept-encoding')));
   const headers: Record<string, string> = {
     ETag: etag,
     Vary: 'Accept-Encoding',
@@ -22,6 +21,7 @@ export const GET: APIRoute = async ({ params, request, url }) => {
   if (match && match.split(',').some((m) => m.trim().replace(/^W\//, '') === etag)) {
     return new Response(null, { status: 304, headers });
   }
+  const { body, encoding } = await index.compressed.bodyOffThread(pickEncoding(request.headers.get('accept-encoding')));
   if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
   return new Response(new Uint8Array(body), { status: 200, headers });
 };
