@@ -13,6 +13,8 @@ import { startAutoCloseJob } from '../src/server/tickets/workflow.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
+// The project folder, whatever the working directory: the bundle finds scripts/search-index-worker.ts by it.
+process.env.LOKET_ROOT ??= fileURLToPath(new URL('..', import.meta.url));
 if (!existsSync(entry)) {
   console.error('loket: no build found in dist/ — run `npm run build` first.');
   process.exit(1);

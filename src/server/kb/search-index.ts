@@ -7,6 +7,7 @@ import type { Locale } from '../../i18n/locales.ts';
 import { miniSearchOptions, pruneCommonTerms, searchQueryOptions, type SearchDoc, type SearchHit } from '../../lib/search.ts';
 import type { Db } from '../db/client.ts';
 import { Compressed } from '../http/compress.ts';
+import { buildIndexJsonInWorker, workerMinDocs } from './index-worker.ts';
 import { excerpt } from './markdown.ts';
 import { getKb, type KbSnapshot } from './snapshot.ts';
 
@@ -46,40 +47,91 @@ export function loadIndex(json: string): MiniSearch<SearchDoc> {
 
 // Indexes belong to the snapshot they were built from: a new version brings new indexes.
 const cache = new WeakMap<KbSnapshot, Map<Locale, LanguageIndex>>();
+/** Builds in a worker thread under way, shared by the requests that wait for them. */
+const building = new WeakMap<KbSnapshot, Map<Locale, Promise<LanguageIndex>>>();
 
 /**
- * E3: the last index built per language, by a hash of the documents it was built from. A publish
- * in one language leaves the others' documents as they were, so their index (with its JSON, ETag
- * and compressed bodies) is taken over instead of rebuilt: at 5,000 entries a rebuild blocks the
- * process for ~0.7 s per language (bench/RESULTS.md, section 7). The index depends on nothing but
- * its documents, so one process-wide entry per language is right for every database.
+ * E3: the last index built per language, by a fingerprint of what it was built from. A publish in
+ * one language leaves the others' documents as they were, so their index (with its JSON, ETag and
+ * compressed bodies) is taken over instead of rebuilt: at 5,000 entries a rebuild costs ~0.7 s
+ * per language (bench/RESULTS.md, section 7). The index depends on nothing but its documents,
+ * so one process-wide entry per language is right for every database.
  */
-const lastBuilt = new Map<Locale, { docsHash: string; index: LanguageIndex }>();
+const lastBuilt = new Map<Locale, { fingerprint: string; index: LanguageIndex }>();
 
-export function indexFor(kb: KbSnapshot, lang: Locale): LanguageIndex {
-  let perLang = cache.get(kb);
-  if (!perLang) cache.set(kb, (perLang = new Map()));
+/**
+ * What a language's documents are made of, cheaply: per entry in index order its slug, area and
+ * the language and version of the text it shows (a translation's version moves on with every
+ * publish, restore and import, so equal fingerprints mean equal documents).
+ */
+export function documentsFingerprint(kb: KbSnapshot, lang: Locale): string {
+  const parts: string[] = [];
+  for (const e of kb.localizedEntries(lang)) parts.push(`${e.slug} ${e.areaSlug} ${e.lang} ${e.version} ${e.publishedAt}`);
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+function perLangOf<T>(map: WeakMap<KbSnapshot, Map<Locale, T>>, kb: KbSnapshot): Map<Locale, T> {
+  let perLang = map.get(kb);
+  if (!perLang) map.set(kb, (perLang = new Map()));
+  return perLang;
+}
+
+function fromJson(lang: Locale, kb: KbSnapshot, json: string, search: MiniSearch<SearchDoc>): LanguageIndex {
+  const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
+  return { lang, kbVersion: kb.version, json, hash, search, compressed: new Compressed(Buffer.from(json)) };
+}
+
+/** The cached index, or one taken over unchanged from the last build; else the documents to build from. */
+function known(kb: KbSnapshot, lang: Locale): { index: LanguageIndex } | { docs: SearchDoc[]; fingerprint: string } {
+  const perLang = perLangOf(cache, kb);
   const cached = perLang.get(lang);
-  if (cached) return cached;
-  const docs = searchDocs(kb, lang);
-  const docsHash = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
+  if (cached) return { index: cached };
+  const fingerprint = documentsFingerprint(kb, lang);
   const previous = lastBuilt.get(lang);
-  let index: LanguageIndex;
-  if (previous?.docsHash === docsHash) {
-    index = { ...previous.index, kbVersion: kb.version };
-  } else {
-    const search = buildIndex(docs);
-    const json = JSON.stringify(search);
-    const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
-    index = { lang, kbVersion: kb.version, json, hash, search, compressed: new Compressed(Buffer.from(json)) };
-    lastBuilt.set(lang, { docsHash, index });
-  }
+  if (previous?.fingerprint !== fingerprint) return { docs: searchDocs(kb, lang), fingerprint };
+  const index = { ...previous.index, kbVersion: kb.version };
   perLang.set(lang, index);
+  return { index };
+}
+
+function keep(kb: KbSnapshot, fingerprint: string, index: LanguageIndex): LanguageIndex {
+  perLangOf(cache, kb).set(index.lang, index);
+  lastBuilt.set(index.lang, { fingerprint, index });
   return index;
 }
 
+/** The language's index for this snapshot, built here and now if need be (tests, benchmarks). */
+export function indexFor(kb: KbSnapshot, lang: Locale): LanguageIndex {
+  const found = known(kb, lang);
+  if ('index' in found) return found.index;
+  const search = buildIndex(found.docs);
+  return keep(kb, found.fingerprint, fromJson(lang, kb, JSON.stringify(search), search));
+}
+
+/**
+ * As indexFor, for requests: a large index (SEARCH_INDEX_WORKER_MIN_DOCS documents or more) is
+ * built in a worker thread, so the server keeps answering other visitors meanwhile; requests
+ * that need it wait for the one build. If the worker fails, the index is built in-process.
+ */
+export async function indexForRequest(kb: KbSnapshot, lang: Locale): Promise<LanguageIndex> {
+  const pending = perLangOf(building, kb).get(lang);
+  if (pending) return pending;
+  const found = known(kb, lang);
+  if ('index' in found) return found.index;
+  if (found.docs.length < workerMinDocs()) return indexFor(kb, lang);
+  const build = buildIndexJsonInWorker(found.docs)
+    .then((json) => keep(kb, found.fingerprint, fromJson(lang, kb, json, loadIndex(json))))
+    .catch((error: Error) => {
+      console.error(`loket: search index for ${lang} built in-process: ${error.message}`);
+      return indexFor(kb, lang);
+    })
+    .finally(() => perLangOf(building, kb).delete(lang));
+  perLangOf(building, kb).set(lang, build);
+  return build;
+}
+
 export async function getSearchIndex(db: Db, lang: Locale): Promise<LanguageIndex> {
-  return indexFor(await getKb(db), lang);
+  return indexForRequest(await getKb(db), lang);
 }
 
 export function runSearch(index: LanguageIndex, query: string, limit = 50): SearchHit[] {
