@@ -213,7 +213,7 @@ try {
     const genSearch = buildIndex(genDocs);
     const buildMs = round(performance.now() - b0, 1);
     const genJson = JSON.stringify(genSearch);
-    const genIndex: LanguageIndex = { lang, kbVersion: 0, json: genJson, hash: '', search: genSearch, compressed: new Compressed(Buffer.from(genJson)) };
+    const genIndex: LanguageIndex = { lang, kbVersion: 0, json: genJson, hash: '', urlVersion: '', search: genSearch, compressed: new Compressed(Buffer.from(genJson)) };
     const genSize = sizes(genJson);
     const { queryList: genQueries, ...genTiming } = timeQueries(genIndex, rand, vocab);
     generated[lang] = {
@@ -232,7 +232,7 @@ try {
     const realSearch = buildIndex(real.docs);
     const realBuildMs = round(performance.now() - r0, 1);
     const realJson = JSON.stringify(realSearch);
-    const realIndex: LanguageIndex = { lang, kbVersion: 0, json: realJson, hash: '', search: realSearch, compressed: new Compressed(Buffer.from(realJson)) };
+    const realIndex: LanguageIndex = { lang, kbVersion: 0, json: realJson, hash: '', urlVersion: '', search: realSearch, compressed: new Compressed(Buffer.from(realJson)) };
     const realSize = sizes(realJson);
     const { queryList: realQueries, ...realTiming } = timeQueries(realIndex, prng(SEED * 13 + li), real.queryVocab);
     realistic[lang] = {

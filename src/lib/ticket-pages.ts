@@ -9,7 +9,7 @@ import { isLocale, type Locale } from '../i18n/locales.ts';
 import type { SessionUser } from '../server/auth/session.ts';
 import { getDb, type Db } from '../server/db/client.ts';
 import { getKb } from '../server/kb/snapshot.ts';
-import { getSearchIndex } from '../server/kb/search-index.ts';
+import { searchIndexVersion } from '../server/kb/search-index.ts';
 import { isPresent } from '../server/live/presence.ts';
 import { replyAsCustomer, startTicket, type StartErrors, type StartField } from '../server/tickets/customer-tickets.ts';
 import { latestPosition } from '../server/tickets/live-events.ts';
@@ -52,7 +52,7 @@ export async function startFormProps(lang: Locale, url: URL, state: { values?: P
   const text = entry && kb.localizeEntry(entry, lang);
   if (!entry || !text) values.entry = '';
   else if (!values.area) values.area = entry.area.slug;
-  const index = await getSearchIndex(db, lang);
+  const indexVersion = await searchIndexVersion(db, lang);
   return {
     lang,
     action: newTicketUrl(lang),
@@ -64,7 +64,7 @@ export async function startFormProps(lang: Locale, url: URL, state: { values?: P
       return localized ? [{ slug: a.slug, title: localized.title }] : [];
     }),
     entry: entry && text ? { slug: entry.slug, question: text.question, href: entryUrl(lang, entry.area.slug, entry.slug) } : undefined,
-    indexUrl: searchIndexUrl(lang, index.hash),
+    indexUrl: searchIndexUrl(lang, indexVersion),
     deflectionUrl: '/api/tickets/deflections',
     strings: {
       title: tr('tickets.startTitle'),

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Locale } from '../../src/i18n/locales.ts';
 import { highlight, processTerm } from '../../src/lib/search.ts';
-import { indexFor, loadIndex, runSearch, searchDocs, type LanguageIndex } from '../../src/server/kb/search-index.ts';
+import { documentsFingerprint, indexFor, loadIndex, runSearch, searchDocs, type LanguageIndex } from '../../src/server/kb/search-index.ts';
 import { getKb, type KbSnapshot } from '../../src/server/kb/snapshot.ts';
 import { starterKb } from '../helpers/kb.ts';
 
@@ -154,6 +154,10 @@ describe('E3: a publish rebuilds only the languages whose documents changed', ()
       expect(runSearch(now.en, 'quokkarebuild')[0]?.id).toBe('reset-password');
       expect(runSearch(now.nl, 'quokkarebuild')).toEqual([]);
       expect(now.en.kbVersion).toBe(after.version);
+      // the URL version pages link to is the documents' fingerprint, known without building
+      expect(documentsFingerprint(after, 'nl')).toBe(documentsFingerprint(before, 'nl'));
+      expect(documentsFingerprint(after, 'en')).not.toBe(documentsFingerprint(before, 'en'));
+      expect(now.en.urlVersion).toBe(documentsFingerprint(after, 'en').slice(0, 16));
       expect(now.nl.kbVersion).toBe(after.version);
     } finally {
       own.close();

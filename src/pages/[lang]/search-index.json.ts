@@ -10,7 +10,7 @@ export const GET: APIRoute = async ({ params, request, url }) => {
   if (!isLocale(params.lang)) return new Response('Not found', { status: 404 });
   const index = await getSearchIndex(await getDb(), params.lang);
   const etag = `"${index.hash}"`;
-  const versioned = url.searchParams.get('v') === index.hash;
+  const versioned = url.searchParams.get('v') === index.urlVersion;
   const headers: Record<string, string> = {
     ETag: etag,
     Vary: 'Accept-Encoding',

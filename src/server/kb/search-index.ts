@@ -15,8 +15,10 @@ export interface LanguageIndex {
   lang: Locale;
   kbVersion: number;
   json: string;
-  /** First 16 hex characters of SHA-256(json): the ETag and the cache-busting URL parameter. */
+  /** First 16 hex characters of SHA-256(json): the ETag. */
   hash: string;
+  /** The cache-busting URL parameter (`?v=`): the documents' fingerprint, known before the index is built. */
+  urlVersion: string;
   search: MiniSearch<SearchDoc>;
   /** The JSON, compressed once per encoding on first use. */
   compressed: Compressed;
@@ -65,9 +67,25 @@ const lastBuilt = new Map<Locale, { fingerprint: string; index: LanguageIndex }>
  * publish, restore and import, so equal fingerprints mean equal documents).
  */
 export function documentsFingerprint(kb: KbSnapshot, lang: Locale): string {
-  const parts: string[] = [];
-  for (const e of kb.localizedEntries(lang)) parts.push(`${e.slug} ${e.areaSlug} ${e.lang} ${e.version} ${e.publishedAt}`);
-  return createHash('sha256').update(parts.join('\n')).digest('hex');
+  const perLang = perLangOf(fingerprints, kb);
+  let fingerprint = perLang.get(lang);
+  if (fingerprint === undefined) {
+    const parts: string[] = [];
+    for (const e of kb.localizedEntries(lang)) parts.push(`${e.slug} ${e.areaSlug} ${e.lang} ${e.version} ${e.publishedAt}`);
+    fingerprint = createHash('sha256').update(parts.join('\n')).digest('hex');
+    perLang.set(lang, fingerprint);
+  }
+  return fingerprint;
+}
+const fingerprints = new WeakMap<KbSnapshot, Map<Locale, string>>();
+
+/**
+ * E3 / K5: the search index's URL for pages (`?v=` the documents' fingerprint). A page needs only
+ * this, not the index itself, so after a publish pages render at once while a large index is
+ * still being built; the browser fetches the index when its search box is used.
+ */
+export async function searchIndexVersion(db: Db, lang: Locale): Promise<string> {
+  return documentsFingerprint(await getKb(db), lang).slice(0, 16);
 }
 
 function perLangOf<T>(map: WeakMap<KbSnapshot, Map<Locale, T>>, kb: KbSnapshot): Map<Locale, T> {
@@ -76,9 +94,9 @@ function perLangOf<T>(map: WeakMap<KbSnapshot, Map<Locale, T>>, kb: KbSnapshot):
   return perLang;
 }
 
-function fromJson(lang: Locale, kb: KbSnapshot, json: string, search: MiniSearch<SearchDoc>): LanguageIndex {
+function fromJson(lang: Locale, kb: KbSnapshot, fingerprint: string, json: string, search: MiniSearch<SearchDoc>): LanguageIndex {
   const hash = createHash('sha256').update(json).digest('hex').slice(0, 16);
-  return { lang, kbVersion: kb.version, json, hash, search, compressed: new Compressed(Buffer.from(json)) };
+  return { lang, kbVersion: kb.version, json, hash, urlVersion: fingerprint.slice(0, 16), search, compressed: new Compressed(Buffer.from(json)) };
 }
 
 /** The cached index, or one taken over unchanged from the last build; else the documents to build from. */
@@ -105,7 +123,7 @@ export function indexFor(kb: KbSnapshot, lang: Locale): LanguageIndex {
   const found = known(kb, lang);
   if ('index' in found) return found.index;
   const search = buildIndex(found.docs);
-  return keep(kb, found.fingerprint, fromJson(lang, kb, JSON.stringify(search), search));
+  return keep(kb, found.fingerprint, fromJson(lang, kb, found.fingerprint, JSON.stringify(search), search));
 }
 
 /**
@@ -120,7 +138,7 @@ export async function indexForRequest(kb: KbSnapshot, lang: Locale): Promise<Lan
   if ('index' in found) return found.index;
   if (found.docs.length < workerMinDocs()) return indexFor(kb, lang);
   const build = buildIndexJsonInWorker(found.docs)
-    .then((json) => keep(kb, found.fingerprint, fromJson(lang, kb, json, loadIndex(json))))
+    .then((json) => keep(kb, found.fingerprint, fromJson(lang, kb, found.fingerprint, json, loadIndex(json))))
     .catch((error: Error) => {
       console.error(`loket: search index for ${lang} built in-process: ${error.message}`);
       return indexFor(kb, lang);
