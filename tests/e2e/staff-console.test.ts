@@ -152,6 +152,27 @@ describe('S2: canned replies and knowledge-base links go into the reply without 
   });
 });
 
+describe('S2: what the agent chose stays chosen while the console updates itself', () => {
+  test('S2: "Internal note" and a typed knowledge-base query survive the console\'s once-a-second redraw; the note is stored as internal and never reaches the customer', { timeout: 60_000 }, async () => {
+    const ticket = await openTicket(server.dbUrl, customer.device, 'Mode keeps', 'Please help.');
+    const a = await pageOf(agnes);
+    await visit(a, `/staff/tickets/${ticket.number}`);
+    await waitForHydration(a);
+    const note = a.getByLabel('Internal note (staff only)');
+    await note.check();
+    await a.getByLabel('Message', { exact: true }).fill('Internal: customer is on an old app version.');
+    await a.getByLabel('Link to a help article (English)').fill('passw');
+    await a.waitForTimeout(2_500); // two redraws at least
+    expect(await note.isChecked()).toBe(true);
+    expect(await a.getByLabel('Link to a help article (English)').inputValue()).toBe('passw');
+    await a.getByRole('button', { name: 'Send' }).click();
+    await a.waitForURL(`**/staff/tickets/${ticket.number}?done=noted`);
+    const [row] = await query(server.dbUrl, "SELECT internal FROM ticket_messages WHERE body = 'Internal: customer is on an old app version.'");
+    expect(row!.internal).toBe(1);
+    expect(await (await customer.device.get(`/en/support/tickets/${ticket.number}`)).text()).not.toContain('old app version');
+  });
+});
+
 describe('N3: the console on a phone', () => {
   test('N3: queue, ticket and canned pages have no horizontal scrolling at 360 px (tables scroll in their own box)', { timeout: 60_000 }, async () => {
     await write(server.dbUrl, 'UPDATE users SET locale = ? WHERE id = ?', ['en', ada.id]);

@@ -103,6 +103,11 @@ export default function TicketConsole(props: Props) {
   const [announcement, setAnnouncement] = useState('');
   const [kbHits, setKbHits] = useState(props.kbHits);
   const [kbSearched, setKbSearched] = useState(props.kbQuery !== '');
+  // S2: what the agent chose is state, not a prop: the console redraws every second (typing and
+  // viewer expiry), and Preact sets a `checked` or `value` prop back onto the DOM on each redraw —
+  // an "Internal note" choice would silently turn back into a reply to the customer.
+  const [mode, setMode] = useState<'reply' | 'note'>(props.mode === 'note' ? 'note' : 'reply');
+  const [kbQuery, setKbQuery] = useState(props.kbQuery);
   const [, tick] = useState(0);
   const body = useRef<HTMLTextAreaElement>(null);
   const kbInput = useRef<HTMLInputElement>(null);
@@ -178,8 +183,7 @@ export default function TicketConsole(props: Props) {
     const t = Date.now();
     if (t - lastTyping.current < TYPING_EVERY_MS || !(e.target as HTMLTextAreaElement).value.trim()) return;
     lastTyping.current = t;
-    const internal = (e.target as HTMLTextAreaElement).form?.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value === 'note';
-    void activity(ticketId, 'typing', internal);
+    void activity(ticketId, 'typing', mode === 'note');
   };
   const insert = (text: string) => {
     const area = body.current;
@@ -265,10 +269,10 @@ export default function TicketConsole(props: Props) {
         <fieldset class="mode">
           <legend>{strings.sendAs}</legend>
           <label>
-            <input type="radio" name="mode" value="reply" checked={props.mode !== 'note'} /> {strings.reply}
+            <input type="radio" name="mode" value="reply" checked={mode === 'reply'} onChange={() => setMode('reply')} /> {strings.reply}
           </label>
           <label>
-            <input type="radio" name="mode" value="note" checked={props.mode === 'note'} /> {strings.note}
+            <input type="radio" name="mode" value="note" checked={mode === 'note'} onChange={() => setMode('note')} /> {strings.note}
           </label>
         </fieldset>
         <button class="button" type="submit" name="action" value="message">{strings.send}</button>
@@ -291,7 +295,7 @@ export default function TicketConsole(props: Props) {
         <form method="get" class="inline-form" onSubmit={onKbSearch}>
           <div class="field">
             <label for="kb-query">{strings.kbLabel}</label>
-            <input id="kb-query" name="kbq" type="search" ref={kbInput} value={props.kbQuery} maxLength={200} />
+            <input id="kb-query" name="kbq" type="search" ref={kbInput} value={kbQuery} onInput={(e) => setKbQuery((e.currentTarget as HTMLInputElement).value)} maxLength={200} />
           </div>
           <button class="button secondary" type="submit">{strings.kbSearch}</button>
         </form>
