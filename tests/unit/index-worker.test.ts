@@ -32,8 +32,11 @@ describe('E3: building the search index off the event loop', () => {
     await buildIndexJsonInWorker(docs);
     const took = performance.now() - started;
     clearInterval(timer);
-    // An in-process build would block the timer for the whole build; here it kept firing.
-    expect(ticks).toBeGreaterThan((took / 5) * 0.2);
+    // An in-process build blocks the event loop for the whole build: the timer would not fire
+    // at all until it is over. Here it kept firing while the worker built (a loose bound, so a
+    // busy machine that delays timers does not fail it).
+    expect(took).toBeGreaterThan(20);
+    expect(ticks).toBeGreaterThanOrEqual(3);
   });
 
   test('E3: a missing worker script is an error the caller can fall back from; the threshold is read from SEARCH_INDEX_WORKER_MIN_DOCS', async () => {
